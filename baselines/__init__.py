@@ -1,0 +1,1 @@
+"""Extractors: baselines for isnad-bench and the interface other models implement."""

@@ -1,0 +1,19 @@
+"""isnad-bench: a benchmark for Arabic quotation attribution (who said what, in which words)."""
+
+from __future__ import annotations
+
+from importlib import metadata as _metadata
+
+try:
+    __version__ = _metadata.version("isnad-bench")
+except _metadata.PackageNotFoundError:  # running from a checkout that is not installed
+    __version__ = "0.0.0+checkout"
+
+from .errors import IsnadError
+from .gold import Gold, load_gold
+from .schema import Cluster, Document, EntityMention, Label, Quote, QuoteType, SpeakerKind
+
+__all__ = [
+    "Cluster", "Document", "EntityMention", "Gold", "IsnadError", "Label", "Quote", "QuoteType",
+    "SpeakerKind", "__version__", "load_gold",
+]

@@ -1,0 +1,226 @@
+"""`isnad gold build` and `isnad gold check`: compile the gold source into the dataset files."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from . import dataset
+from .agreement import compare
+from .errors import IsnadError
+from .gold_source import compile_source, read_source
+from .schema import Document
+from .spans import first_overlap
+
+SOURCE_DIR = "gold/source"
+PASSES_DIR = "gold/passes"
+CARD = "gold/README.md"
+AGREEMENT = "gold/agreement.json"
+_REGION = re.compile(r"(<!-- generated:(?P<name>[a-z-]+) -->\n)(.*?)(<!-- /generated:(?P=name) -->)", re.S)
+
+
+def _jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in rows)
+
+
+def _seed_text(root: Path, seed: str, src_path: Path) -> str:
+    path = root / "seeds" / seed
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IsnadError(f"cannot read seed {seed!r}: {exc}", file=str(src_path), field="document.seed") from None
+
+
+def compile_gold(root: Path) -> tuple[list[Document], str]:
+    """Compile every ``gold/source/*.yaml`` (one document each); returns documents and version."""
+    docs, versions = [], set()
+    sources = sorted((root / SOURCE_DIR).glob("*.yaml"))
+    if not sources:
+        raise IsnadError("no gold source files", file=str(root / SOURCE_DIR))
+    for path in sources:
+        src, lines = read_source(path)
+        if src.document is None or src.version is None:
+            raise IsnadError("a gold source needs `version` and `document`", file=str(path), line=1)
+        text = _seed_text(root, src.document.seed, path)
+        docs.append(compile_source(src, text, path=path, lines=lines))
+        versions.add(src.version)
+    if len(versions) != 1:
+        raise IsnadError(f"source files disagree on the version: {sorted(versions)}", file=str(root / SOURCE_DIR))
+    return docs, versions.pop()
+
+
+def agreement_report(root: Path, docs: list[Document]) -> dict:
+    """Agreement of the two annotation passes, and of each pass with the adjudicated gold."""
+    passes = sorted((root / PASSES_DIR).glob("*.yaml"))
+    if len(passes) < 2:
+        raise IsnadError("agreement needs two annotation passes", file=str(root / PASSES_DIR))
+    gold = docs[0]
+    compiled = {}
+    for path in passes:
+        src, lines = read_source(path)
+        compiled[src.annotator] = compile_source(src, gold.text, path=path, lines=lines, doc_id=gold.id)
+    names = list(compiled)
+    pairs = [(names[0], n) for n in names[1:]] + [("gold", n) for n in names]
+    out = []
+    for a, b in pairs:
+        ag = compare(gold if a == "gold" else compiled[a], compiled[b])
+        out.append({"a": a, "b": b, "figures": ag.figures, "counts": ag.counts, "disagreements": ag.disagreements})
+    return {"document": gold.id, "pairs": out}
+
+
+def _card(root: Path, docs: list[Document], version: str, agreement: dict) -> str:
+    path = root / CARD
+    try:
+        old = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise IsnadError(f"cannot read the dataset card: {exc}", file=str(path)) from None
+    parts = old.split("---\n", 2)
+    if not old.startswith("---\n") or len(parts) < 3:
+        raise IsnadError("the card must start with a YAML block between --- lines", file=str(path), line=1)
+    header = {
+        "pretty_name": "isnad-bench gold",
+        "language": ["ar"],
+        "license": "cc-by-4.0",
+        "task_categories": ["token-classification"],
+        "task_ids": ["named-entity-recognition"],
+        "tags": ["quotation-attribution", "arabic", "speaker-attribution", "coreference"],
+        "size_categories": ["n<1K"],
+        "configs": [{"config_name": c, **({"default": True} if c == "documents" else {}),
+                     "data_files": [{"split": "test", "path": f"data/{c}.jsonl"}]} for c in dataset.CONFIGS],
+        "dataset_info": [{"config_name": c, "features": dataset.features(c)._to_yaml_list(),
+                          "splits": [{"name": "test", "num_examples": len(dataset.rows(c, docs))}]}
+                         for c in dataset.CONFIGS],
+    }
+    body = parts[2]
+    regions = {"statistics": _statistics(docs, version), "agreement": _agreement_table(agreement)}
+
+    def fill(m: re.Match) -> str:
+        if m.group("name") not in regions:
+            raise IsnadError(f"unknown generated region {m.group('name')!r}", file=str(path))
+        return m.group(1) + regions[m.group("name")] + m.group(4)
+
+    body = _REGION.sub(fill, body)
+    return "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000) + "---\n" + body
+
+
+def _statistics(docs: list[Document], version: str) -> str:
+    ents = [m for d in docs for m in d.entities]
+    quotes = [q for d in docs for q in d.quotes]
+    lines = [f"Gold version {version}.", "",
+             "| documents | sentences | tokens | entity mentions | clusters | quotes |", "|---|---|---|---|---|---|",
+             f"| {len(docs)} | {sum(len(d.sentences) for d in docs)} | "
+             f"{sum(len(r['tokens']) for r in dataset.rows('sentences', docs))} | {len(ents)} | "
+             f"{sum(len(d.clusters) for d in docs)} | {len(quotes)} |", ""]
+    by_label = {}
+    for m in ents:
+        by_label[m.label.value] = by_label.get(m.label.value, 0) + 1
+    lines += ["| label | mentions |", "|---|---|"] + [f"| {k} | {v} |" for k, v in sorted(by_label.items())] + [""]
+    combos: dict[tuple[str, str], int] = {}
+    for q in quotes:
+        key = (q.type.value, q.speaker_kind.value)
+        combos[key] = combos.get(key, 0) + 1
+    lines += ["| quote type | speaker kind | quotes |", "|---|---|---|"]
+    lines += [f"| {t} | {k} | {n} |" for (t, k), n in sorted(combos.items())] + [""]
+    return "\n".join(lines)
+
+
+def _agreement_table(agreement: dict) -> str:
+    pairs = agreement["pairs"]
+    keys = list(pairs[0]["figures"])
+    head = "| figure | " + " | ".join(f"{p['a']} vs {p['b']}" for p in pairs) + " |"
+    lines = [head, "|---|" + "---|" * len(pairs)]
+    lines += [f"| {k} | " + " | ".join(f"{p['figures'][k]:.3f}" for p in pairs) + " |" for k in keys]
+    lines += ["", "Counts: " + "; ".join(f"{p['a']} vs {p['b']}: " + ", ".join(f"{k}={v}" for k, v in p["counts"].items())
+                                        for p in pairs), ""]
+    return "\n".join(lines)
+
+
+def build_outputs(root: Path) -> dict[str, str]:
+    """Everything `isnad gold build` writes, as ``{relative path: content}``; writes nothing."""
+    docs, version = compile_gold(root)
+    out = {f"gold/data/{c}.jsonl": _jsonl(dataset.rows(c, docs)) for c in dataset.CONFIGS}
+    out["gold/data/meta.json"] = json.dumps({"version": version, "documents": [d.id for d in docs]},
+                                            ensure_ascii=False, indent=2) + "\n"
+    agreement = agreement_report(root, docs)
+    out[AGREEMENT] = json.dumps(agreement, ensure_ascii=False, indent=2) + "\n"
+    out[CARD] = _card(root, docs, version, agreement)
+    return out
+
+
+def write_outputs(root: Path, outputs: dict[str, str]) -> list[str]:
+    """Write each file through a temporary sibling and an atomic rename; returns changed paths."""
+    changed = []
+    for rel, content in outputs.items():
+        path = root / rel
+        if path.is_file() and path.read_text(encoding="utf-8") == content:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+        changed.append(rel)
+    return changed
+
+
+def build(root: Path) -> list[str]:
+    """Compile and write the gold; returns the files that changed."""
+    return write_outputs(root, build_outputs(root))
+
+
+def validate_document(doc: Document) -> list[str]:
+    """Invariants of a compiled document, checked on the data files themselves."""
+    problems = []
+    n = len(doc.text)
+    labels = {c.id: c.label for c in doc.clusters}
+
+    def span_ok(what: str, s) -> None:
+        if not (0 <= s.start < s.end <= n):
+            problems.append(f"{what}: offsets [{s.start}, {s.end}) out of range")
+        elif doc.text[s.start:s.end] != s.text:
+            problems.append(f"{what}: text {s.text!r} differs from its slice {doc.text[s.start:s.end]!r}")
+
+    for m in doc.entities:
+        span_ok(f"entity {m.id}", m)
+        if m.cluster not in labels:
+            problems.append(f"entity {m.id}: dangling cluster {m.cluster!r}")
+        elif labels[m.cluster] != m.label:
+            problems.append(f"entity {m.id}: label {m.label.value} differs from its cluster's {labels[m.cluster].value}")
+    for q in doc.quotes:
+        span_ok(f"quote {q.id}", q)
+        span_ok(f"quote {q.id} cue", q.cue)
+        if q.speaker_mention is not None:
+            span_ok(f"quote {q.id} speaker_mention", q.speaker_mention)
+        if q.speaker not in labels:
+            problems.append(f"quote {q.id}: dangling speaker {q.speaker!r}")
+    for what, spans in (("entity", doc.entities), ("quote", doc.quotes)):
+        pair = first_overlap(list(spans))
+        if pair:
+            problems.append(f"{what} {pair[1].id} overlaps {what} {pair[0].id}")
+    for a, b in zip(doc.sentences, doc.sentences[1:]):
+        if b.start < a.end:
+            problems.append(f"sentences overlap at {b.start}")
+    return [f"{doc.id}: {p}" for p in problems]
+
+
+def check(root: Path) -> list[str]:
+    """Problems with the committed gold: invalid data files or files stale against the source."""
+    from .gold import read_documents
+
+    problems = []
+    docs_path = root / "gold/data/documents.jsonl"
+    if docs_path.is_file():
+        for doc in read_documents(docs_path):
+            problems += [f"{docs_path}: {p}" for p in validate_document(doc)]
+    for rel, content in build_outputs(root).items():
+        path = root / rel
+        if not path.is_file():
+            problems.append(f"{rel}: missing (run `isnad gold build`)")
+        elif path.read_text(encoding="utf-8") != content:
+            problems.append(f"{rel}: stale, differs from what the source compiles to (run `isnad gold build`)")
+    return problems

@@ -1,0 +1,76 @@
+"""Deterministic sentence segmentation and tokenization of a document's text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A word is a run of letters and digits together with Arabic combining marks
+# (harakat, tanwin, superscript alef) and tatweel, which Python's \w leaves out.
+_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+_TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+|[^\s]")
+
+# The seed joins its paragraphs with "., "; the title is the first line.
+_PARAGRAPH_JOIN = re.compile(r"\.,\s+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A half-open ``[start, end)`` slice of the document text."""
+
+    start: int
+    end: int
+
+
+def _trimmed(text: str, start: int, end: int) -> Segment | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Segment(start, end) if end > start else None
+
+
+def split_sentences(text: str) -> list[Segment]:
+    """Split a document into sentences.
+
+    Rules: the first line (up to the first newline) is the title sentence; the rest
+    is split after every ``.`` that is followed by ``,`` and whitespace (the seed's
+    paragraph joint). The period stays in its sentence, the comma belongs to none.
+    Surrounding whitespace is trimmed; empty pieces are dropped.
+
+    >>> t = "Title \\n\\nA b., C d."
+    >>> [t[s.start:s.end] for s in split_sentences(t)]
+    ['Title', 'A b.', 'C d.']
+    """
+    pieces: list[Segment] = []
+    newline = text.find("\n")
+    body_start = 0
+    if newline >= 0:
+        title = _trimmed(text, 0, newline)
+        if title:
+            pieces.append(title)
+        body_start = newline + 1
+    cursor = body_start
+    for joint in _PARAGRAPH_JOIN.finditer(text, body_start):
+        seg = _trimmed(text, cursor, joint.start() + 1)
+        if seg:
+            pieces.append(seg)
+        cursor = joint.end()
+    seg = _trimmed(text, cursor, len(text))
+    if seg:
+        pieces.append(seg)
+    return pieces
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
+    """Tokens of ``text[start:end]`` with document offsets.
+
+    Whitespace separates tokens; every punctuation mark or quotation mark is a token of
+    its own; clitics are not split (``وقال`` is one token).
+
+    >>> t = 'وقال: "نعم (..) لا"'
+    >>> [t[s.start:s.end] for s in tokenize(t)]
+    ['وقال', ':', '"', 'نعم', '(', '.', '.', ')', 'لا', '"']
+    """
+    stop = len(text) if end is None else end
+    return [Segment(m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
