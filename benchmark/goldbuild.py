@@ -92,8 +92,7 @@ def _card(root: Path, docs: list[Document], version: str, agreement: dict) -> st
         "size_categories": ["n<1K"],
         "configs": [{"config_name": c, **({"default": True} if c == "documents" else {}),
                      "data_files": [{"split": "test", "path": f"data/{c}.jsonl"}]} for c in dataset.CONFIGS],
-        "dataset_info": [{"config_name": c, "features": dataset.features(c)._to_yaml_list(),
-                          "splits": [{"name": "test", "num_examples": len(dataset.rows(c, docs))}]}
+        "dataset_info": [{"config_name": c, "features": dataset.features(c)._to_yaml_list()}
                          for c in dataset.CONFIGS],
     }
     body = parts[2]
