@@ -1,0 +1,128 @@
+"""The gold source and its compiler: anchors, invariants, one-line errors, atomic writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmark.anchors import Anchor, occurrences, resolve
+from benchmark.errors import IsnadError
+from benchmark.goldbuild import build, build_outputs, check
+
+SOURCE = Path("gold/source/000_017b6ea0ad0b3e21.yaml")
+
+
+def test_occurrences_count_overlapping_starts():
+    assert occurrences("aaa", "aa") == [0, 1]
+
+
+@pytest.mark.parametrize("anchor,expected", [
+    (Anchor(text="b"), ValueError),  # three times, ambiguous
+    (Anchor(text="c"), (5, 6)),
+    (Anchor(text="b", occurrence=1), (3, 4)),
+    (Anchor(text="b", context="cb"), (6, 7)),
+    (Anchor(text="b", context="ab", occurrence=0), (1, 2)),
+    (Anchor(text="b", context="ab", occurrence=1), ValueError),
+    (Anchor(text="z"), ValueError),
+    (Anchor(text="b", context="b b"), ValueError),  # text twice inside its context
+])
+def test_resolve(anchor, expected):
+    text = "ab b cb"
+    if expected is ValueError:
+        with pytest.raises(ValueError):
+            resolve(anchor, text)
+    else:
+        assert resolve(anchor, text) == expected
+
+
+def _edit(scratch: Path, old: str, new: str) -> None:
+    path = scratch / SOURCE
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(scratch: Path, needle: str) -> int:
+    for n, line in enumerate((scratch / SOURCE).read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(needle)
+
+
+def test_scratch_copy_builds_identically(scratch):
+    assert check(scratch) == []
+    assert build(scratch) == []
+
+
+BAD = [
+    # (old, new, field, message part)
+    ("{text: رياض حجاب, cluster: riyad-hijab}", "{text: رياض حجابي, cluster: riyad-hijab}", "entities[", "not found"),
+    ("{text: رياض حجاب, cluster: riyad-hijab}", "{text: رياض حجاب, cluster: riyad-hijabb}", ".cluster", "unknown cluster"),
+    ("name_en: Riyad Hijab, label: PER}", "name_en: Riyad Hijab, label: PERSON}", ".label", "PER"),
+    ("{text: رياض حجاب, cluster: riyad-hijab}",
+     "{text: رياض حجاب, cluster: riyad-hijab}\n  - {text: حجاب, cluster: riyad-hijab, context: رياض حجاب}",
+     "entities[", "overlaps"),
+    ("{text: رياض حجاب, cluster: riyad-hijab}", "{text: رياض حجاب, cluster: riyad-hijab, colour: red}", "colour", "Extra"),
+    ("{text: الكلاسة, cluster: al-kalasa}", "{text: لكلاسة, cluster: al-kalasa}", "entities[", "inside a word"),
+    ("    speaker_kind: nominal", "    speaker_kind: named", "speaker_kind", "nominal"),
+    ("    speaker: frank-walter-steinmeier\n    speaker_mention: null",
+     "    speaker: nobody\n    speaker_mention: null", "speaker", "unknown cluster"),
+]
+
+
+@pytest.mark.parametrize("old,new,field,message", BAD)
+def test_bad_source_gets_one_line_naming_file_line_field(scratch, old, new, field, message):
+    _edit(scratch, old, new)
+    before = {p: p.read_bytes() for p in (scratch / "gold").rglob("*") if p.is_file()}
+    with pytest.raises(IsnadError) as err:
+        build(scratch)
+    text = str(err.value)
+    assert "\n" not in text
+    assert text.startswith(str(scratch / SOURCE) + ":")
+    assert field in text and message in text, text
+    assert err.value.line is not None
+    # nothing was written
+    assert {p: p.read_bytes() for p in (scratch / "gold").rglob("*") if p.is_file()} == before
+
+
+def test_error_line_points_at_the_item(scratch):
+    _edit(scratch, "{text: بريتا حجي حسن, cluster: brita-hagi-hasan}", "{text: بريتا حسن, cluster: brita-hagi-hasan}")
+    with pytest.raises(IsnadError) as err:
+        build_outputs(scratch)
+    assert err.value.line == _line_of(scratch, "بريتا حسن")
+
+
+def test_yaml_tags_that_build_objects_are_refused(scratch):
+    _edit(scratch, "annotator: adjudicated", "annotator: !!python/object/apply:os.system ['echo pwned']")
+    with pytest.raises(IsnadError, match="invalid YAML"):
+        build_outputs(scratch)
+
+
+def test_check_names_a_stale_or_edited_data_file(scratch):
+    path = scratch / "gold/data/entities.jsonl"
+    path.write_text(path.read_text(encoding="utf-8").replace('"GPE"', '"LOC"', 1), encoding="utf-8")
+    problems = check(scratch)
+    assert any("gold/data/entities.jsonl" in p and "stale" in p for p in problems)
+
+
+def test_check_catches_a_span_that_is_not_its_slice(scratch):
+    path = scratch / "gold/data/documents.jsonl"
+    path.write_text(path.read_text(encoding="utf-8").replace('"text": "رياض حجاب"', '"text": "رياض حجابX"', 1),
+                    encoding="utf-8")
+    problems = check(scratch)
+    assert any("differs from its slice" in p for p in problems), problems
+
+
+def test_cli_exit_codes(scratch):
+    run = lambda *a: subprocess.run([sys.executable, "-m", "benchmark.cli", *a, "--root", str(scratch)],
+                                    capture_output=True, text=True)
+    ok = run("gold", "check")
+    assert ok.returncode == 0, ok.stderr
+    _edit(scratch, "{text: رياض حجاب, cluster: riyad-hijab}", "{text: رياض حجابي, cluster: riyad-hijab}")
+    bad = run("gold", "build")
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1 and "not found" in bad.stderr
