@@ -6,7 +6,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -20,10 +19,11 @@ DOCUMENTS_FILE = "data/documents.jsonl"
 def bundled_gold_dir() -> Path:
     """The gold folder: ``gold/`` of the checkout this module sits in, else the copy
     installed as the data package ``benchmark._gold``."""
-    checkout = Path(__file__).resolve().parent.parent / "gold"
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "gold"
     if (checkout / DOCUMENTS_FILE).is_file():
         return checkout
-    return Path(str(resources.files("benchmark._gold")))
+    return here / "_gold"  # the wheel maps gold/ to benchmark/_gold (see pyproject.toml)
 
 
 @dataclass(frozen=True)

@@ -120,3 +120,91 @@ class Document(Model):
 LABELS: tuple[str, ...] = tuple(x.value for x in Label)
 QUOTE_TYPES: tuple[str, ...] = tuple(x.value for x in QuoteType)
 SPEAKER_KINDS: tuple[str, ...] = tuple(x.value for x in SpeakerKind)
+
+
+# --- Predictions: what a system hands in (one object a document in a JSONL file) -----------
+
+from pydantic import model_validator  # noqa: E402
+
+_SPAN_FORMS = {"anyOf": [{"required": ["start", "end"]}, {"required": ["text"]}]}
+
+
+class PredSpan(Model):
+    """A predicted span: offsets ``start``/``end`` (half-open) or, with no offsets, a ``text``
+    grounded in the document (its 0-based ``occurrence``, first by default). With both, the
+    offsets are used and the text must equal the document's text there."""
+
+    model_config = ConfigDict(json_schema_extra=_SPAN_FORMS)
+
+    start: int | None = Field(default=None, ge=0, strict=True)
+    end: int | None = Field(default=None, gt=0, strict=True)
+    text: str | None = Field(default=None, min_length=1)
+    occurrence: int | None = Field(default=None, ge=0, strict=True)
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both start and end, or neither")
+        if self.start is None and self.text is None:
+            raise ValueError("a span needs start and end, or a text")
+        if self.start is not None and self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be greater than start ({self.start})")
+        if self.occurrence is not None and self.start is not None:
+            raise ValueError("occurrence only goes with a text-only span")
+        return self
+
+    @property
+    def has_offsets(self) -> bool:
+        return self.start is not None
+
+
+class PredEntity(PredSpan):
+    """A predicted entity mention."""
+
+    model_config = ConfigDict(json_schema_extra=_SPAN_FORMS)
+
+    label: Label
+
+
+class PredSpeaker(Model):
+    """Who a predicted quote is attributed to: a gold ``cluster`` id, a span of the document
+    (``start``/``end``), or a ``text`` (a name, resolved against the clusters' mentions and aliases)."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["cluster"]}, {"required": ["start", "end"]}, {"required": ["text"]}]})
+
+    cluster: str | None = Field(default=None, min_length=1)
+    start: int | None = Field(default=None, ge=0, strict=True)
+    end: int | None = Field(default=None, gt=0, strict=True)
+    text: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both start and end, or neither")
+        forms = sum([self.cluster is not None, self.start is not None, self.text is not None and self.start is None])
+        if forms == 0:
+            raise ValueError("a speaker needs a cluster, start and end, or a text")
+        if forms > 1:
+            raise ValueError("give one of cluster, start/end or text")
+        if self.start is not None and self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be greater than start ({self.start})")
+        return self
+
+
+class PredQuote(PredSpan):
+    """A predicted quote: its content span, optional type and cue, and its speaker (or null)."""
+
+    model_config = ConfigDict(json_schema_extra=_SPAN_FORMS)
+
+    type: QuoteType | None = None
+    cue: PredSpan | None = None
+    speaker: PredSpeaker | None = None
+
+
+class PredictionDocument(Model):
+    """One line of a predictions file: everything a system predicts for one gold document."""
+
+    document_id: str = Field(min_length=1)
+    entities: list[PredEntity] = Field(default_factory=list)
+    quotes: list[PredQuote] = Field(default_factory=list)
