@@ -10,8 +10,8 @@ from dataclasses import dataclass
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 _TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+|[^\s]")
 
-# The seed joins its paragraphs with "., "; the title is the first line.
-_PARAGRAPH_JOIN = re.compile(r"\.,\s+")
+# The seed joins its paragraphs with "., "; other texts put them on lines of their own.
+_PARAGRAPH_JOIN = re.compile(r"\.,\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ def split_sentences(text: str) -> list[Segment]:
 
     Rules: the first line (up to the first newline) is the title sentence; the rest
     is split after every ``.`` that is followed by ``,`` and whitespace (the seed's
-    paragraph joint). The period stays in its sentence, the comma belongs to none.
+    paragraph joint) and at every line break. The period stays in its sentence, the
+    comma belongs to none.
     Surrounding whitespace is trimmed; empty pieces are dropped.
 
     >>> t = "Title \\n\\nA b., C d."
@@ -52,7 +53,8 @@ def split_sentences(text: str) -> list[Segment]:
         body_start = newline + 1
     cursor = body_start
     for joint in _PARAGRAPH_JOIN.finditer(text, body_start):
-        seg = _trimmed(text, cursor, joint.start() + 1)
+        cut = joint.start() + (1 if text[joint.start()] == "." else 0)
+        seg = _trimmed(text, cursor, cut)
         if seg:
             pieces.append(seg)
         cursor = joint.end()
