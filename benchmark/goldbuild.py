@@ -16,6 +16,7 @@ from .errors import IsnadError
 from .gold_source import compile_source, read_source
 from .schema import Document
 from .spans import first_overlap
+from .yamlsafe import line_of
 
 SOURCE_DIR = "gold/source"
 PASSES_DIR = "gold/passes"
@@ -28,30 +29,31 @@ def _jsonl(rows: list[dict]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in rows)
 
 
-def _seed_text(root: Path, seed: str, src_path: Path) -> str:
-    path = root / "seeds" / seed
+def compile_file(path: Path, seeds: Path) -> tuple[Document, str]:
+    """Compile one gold source file whose ``document.seed`` names a file in ``seeds``;
+    returns the document and the source's version."""
+    src, lines = read_source(path)
+    if src.document is None or src.version is None:
+        raise IsnadError("a gold source needs `version` and `document`", file=str(path), line=1)
+    seed = seeds / src.document.seed
     try:
-        return path.read_bytes().decode("utf-8")
+        text = seed.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise IsnadError(f"cannot read seed {seed!r}: {exc}", file=str(src_path), field="document.seed") from None
+        raise IsnadError(f"cannot read seed {src.document.seed!r}: {exc}", file=str(path),
+                         line=line_of(lines, ("document", "seed")), field="document.seed") from None
+    return compile_source(src, text, path=path, lines=lines), src.version
 
 
 def compile_gold(root: Path) -> tuple[list[Document], str]:
     """Compile every ``gold/source/*.yaml`` (one document each); returns documents and version."""
-    docs, versions = [], set()
     sources = sorted((root / SOURCE_DIR).glob("*.yaml"))
     if not sources:
         raise IsnadError("no gold source files", file=str(root / SOURCE_DIR))
-    for path in sources:
-        src, lines = read_source(path)
-        if src.document is None or src.version is None:
-            raise IsnadError("a gold source needs `version` and `document`", file=str(path), line=1)
-        text = _seed_text(root, src.document.seed, path)
-        docs.append(compile_source(src, text, path=path, lines=lines))
-        versions.add(src.version)
+    compiled = [compile_file(path, root / "seeds") for path in sources]
+    versions = sorted({v for _, v in compiled})
     if len(versions) != 1:
-        raise IsnadError(f"source files disagree on the version: {sorted(versions)}", file=str(root / SOURCE_DIR))
-    return docs, versions.pop()
+        raise IsnadError(f"source files disagree on the version: {versions}", file=str(root / SOURCE_DIR))
+    return [d for d, _ in compiled], versions[0]
 
 
 def agreement_report(root: Path, docs: list[Document]) -> dict:
