@@ -13,7 +13,22 @@ from .errors import IsnadError
 from .gold import Gold, load_gold
 from .schema import Cluster, Document, EntityMention, Label, Quote, QuoteType, SpeakerKind
 
+
+
+def __getattr__(name: str):
+    # scoring is imported on first use only, so `import benchmark` stays light
+    if name in ("score", "compare"):
+        from . import scoring
+
+        return getattr(scoring, name)
+    if name == "Report":
+        from .report import Report
+
+        return Report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "Cluster", "Document", "EntityMention", "Gold", "IsnadError", "Label", "Quote", "QuoteType",
-    "SpeakerKind", "__version__", "load_gold",
+    "SpeakerKind", "__version__", "load_gold", "score", "compare", "Report",
 ]

@@ -84,6 +84,87 @@ def gold_agreement(root: Path = RootOption) -> None:
             typer.echo(f"  - {d}")
 
 
+GoldOption = typer.Option(None, "--gold", help="Gold folder (holding data/documents.jsonl); the bundled gold by default.")
+
+
+def _warn(warnings: list[str]) -> None:
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+
+
+@app.command("score")
+@reports_errors
+def score_cmd(file: Path = typer.Argument(..., help="Predictions JSONL file."), gold: Path = GoldOption,
+              json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
+              bootstrap: int = typer.Option(1000, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
+              seed: int = typer.Option(12345, "--seed", help="Bootstrap seed.")) -> None:
+    """Score a predictions file against the gold."""
+    from .scoring import score
+
+    report = score(file, gold, bootstrap=bootstrap, seed=seed)
+    _warn(report.warnings)
+    if json_out:
+        typer.echo(report.to_json())
+    else:
+        report.render()
+
+
+@app.command("validate")
+@reports_errors
+def validate_cmd(file: Path = typer.Argument(..., help="Predictions JSONL file."), gold: Path = GoldOption) -> None:
+    """Check a predictions file against the format and the gold (exit 2 naming the first problem)."""
+    from .gold import load_gold
+    from .predictions import validate_predictions
+
+    preds = validate_predictions(file, load_gold(gold))
+    _warn(preds.warnings)
+    n_e = sum(len(d.entities) for d in preds.documents.values())
+    n_q = sum(len(d.quotes) for d in preds.documents.values())
+    typer.echo(f"{file}: valid ({len(preds.documents)} documents, {n_e} entities, {n_q} quotes)")
+
+
+@app.command("compare")
+@reports_errors
+def compare_cmd(a: Path = typer.Argument(..., help="Predictions of system A."),
+                b: Path = typer.Argument(..., help="Predictions of system B."), gold: Path = GoldOption,
+                json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+                bootstrap: int = typer.Option(1000, "--bootstrap", min=1, help="Bootstrap resamples."),
+                seed: int = typer.Option(12345, "--seed", help="Bootstrap seed.")) -> None:
+    """Paired bootstrap of A against B: each headline difference (A - B), its interval, p-value."""
+    import json
+
+    from .scoring import compare
+
+    result = compare(a, b, gold, bootstrap=bootstrap, seed=seed)
+    _warn(result["warnings"])
+    if json_out:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"A = {a}   B = {b}   (F1)", title_justify="left")
+    for c in ("metric", "A", "B", "A - B", "95% interval", "p"):
+        t.add_column(c, justify="left" if c == "metric" else "right")
+    for name, row in result["figures"].items():
+        d = row["difference"]["f1"]
+        t.add_row(name, f"{row['a']['f1']:.3f}", f"{row['b']['f1']:.3f}", f"{d['difference']:+.3f}",
+                  f"[{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}]", f"{d['p_value']:.3f}")
+    console = Console()
+    console.print(t)
+    console.print(result["signature"], markup=False)
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of a predictions file line."""
+    import json
+
+    from .predictions import prediction_schema
+
+    typer.echo(json.dumps(prediction_schema(), ensure_ascii=False, indent=2))
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m benchmark`
     app(prog_name="isnad")
 

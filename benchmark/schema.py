@@ -124,7 +124,14 @@ SPEAKER_KINDS: tuple[str, ...] = tuple(x.value for x in SpeakerKind)
 
 # --- Predictions: what a system hands in (one object a document in a JSONL file) -----------
 
-from pydantic import model_validator  # noqa: E402
+from pydantic import ValidationInfo, field_validator, model_validator  # noqa: E402
+
+
+def _end_after_start(value: int | None, info: ValidationInfo) -> int | None:
+    start = info.data.get("start")
+    if value is not None and start is not None and value <= start:
+        raise ValueError(f"end ({value}) must be greater than start ({start})")
+    return value
 
 _SPAN_FORMS = {"anyOf": [{"required": ["start", "end"]}, {"required": ["text"]}]}
 
@@ -141,14 +148,14 @@ class PredSpan(Model):
     text: str | None = Field(default=None, min_length=1)
     occurrence: int | None = Field(default=None, ge=0, strict=True)
 
+    _end = field_validator("end")(_end_after_start)
+
     @model_validator(mode="after")
     def _one_form(self):
         if (self.start is None) != (self.end is None):
             raise ValueError("give both start and end, or neither")
         if self.start is None and self.text is None:
             raise ValueError("a span needs start and end, or a text")
-        if self.start is not None and self.end <= self.start:
-            raise ValueError(f"end ({self.end}) must be greater than start ({self.start})")
         if self.occurrence is not None and self.start is not None:
             raise ValueError("occurrence only goes with a text-only span")
         return self
@@ -178,6 +185,8 @@ class PredSpeaker(Model):
     end: int | None = Field(default=None, gt=0, strict=True)
     text: str | None = Field(default=None, min_length=1)
 
+    _end = field_validator("end")(_end_after_start)
+
     @model_validator(mode="after")
     def _one_form(self):
         if (self.start is None) != (self.end is None):
@@ -187,8 +196,6 @@ class PredSpeaker(Model):
             raise ValueError("a speaker needs a cluster, start and end, or a text")
         if forms > 1:
             raise ValueError("give one of cluster, start/end or text")
-        if self.start is not None and self.end <= self.start:
-            raise ValueError(f"end ({self.end}) must be greater than start ({self.start})")
         return self
 
 

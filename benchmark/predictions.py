@@ -1,0 +1,247 @@
+"""Reading and validating a predictions file against the gold, and grounding its spans.
+
+A predictions file is JSONL, one :class:`~benchmark.schema.PredictionDocument` a line. Every
+problem is an :class:`~benchmark.errors.IsnadError` naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Union
+
+from pydantic import ValidationError
+
+from .errors import IsnadError
+from .gold import Gold
+from .grounding import ground
+from .schema import Document, PredictionDocument, PredSpan
+
+PredictionsInput = Union[str, Path, Iterable[Union[dict, PredictionDocument]]]
+
+
+@dataclass
+class Predictions:
+    """A validated predictions file: one entry per gold document it names."""
+
+    documents: dict[str, PredictionDocument]
+    lines: dict[str, int]
+    source: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _field(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _pydantic_error(exc: ValidationError, file: str, line: int) -> IsnadError:
+    err = exc.errors()[0]
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif err["type"] == "enum":
+        msg = f"{msg}, got {err.get('input')!r}"
+    return IsnadError(msg, file=file, line=line, field=_field(tuple(err["loc"])) or None)
+
+
+def _check_span(span: PredSpan | Any, doc: Document, file: str, line: int, where: str) -> None:
+    if getattr(span, "start", None) is None:
+        return
+    n = len(doc.text)
+    if span.end > n:
+        raise IsnadError(f"offset {span.end} out of range (document {doc.id} has {n} characters)",
+                         file=file, line=line, field=f"{where}.end")
+    if span.text is not None and doc.text[span.start:span.end] != span.text:
+        raise IsnadError(f"text {span.text!r} differs from the document's {doc.text[span.start:span.end]!r} "
+                         f"at [{span.start}, {span.end})", file=file, line=line, field=f"{where}.text")
+
+
+def check_against_gold(pred: PredictionDocument, doc: Document, file: str, line: int) -> None:
+    """Offsets within the document, texts agreeing with offsets, cluster ids known."""
+    clusters = {c.id for c in doc.clusters}
+    for i, e in enumerate(pred.entities):
+        _check_span(e, doc, file, line, f"entities[{i}]")
+    for i, q in enumerate(pred.quotes):
+        _check_span(q, doc, file, line, f"quotes[{i}]")
+        if q.cue is not None:
+            _check_span(q.cue, doc, file, line, f"quotes[{i}].cue")
+        if q.speaker is not None:
+            _check_span(q.speaker, doc, file, line, f"quotes[{i}].speaker")
+            if q.speaker.cluster is not None and q.speaker.cluster not in clusters:
+                raise IsnadError(f"unknown cluster id {q.speaker.cluster!r} in document {doc.id}",
+                                 file=file, line=line, field=f"quotes[{i}].speaker.cluster")
+
+
+def _records(source: PredictionsInput) -> tuple[str, list[tuple[int, Any]]]:
+    """(name, [(line, parsed JSON object or model)]) of the input."""
+    if isinstance(source, (str, Path)):
+        name = str(source)
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise IsnadError(f"cannot read: {exc.__class__.__name__}: {getattr(exc, 'strerror', None) or exc}",
+                             file=name) from None
+        out = []
+        for n, raw in enumerate(text.splitlines(), 1):
+            if not raw.strip():
+                continue
+            try:
+                out.append((n, json.loads(raw)))
+            except json.JSONDecodeError as exc:
+                raise IsnadError(f"bad JSON: {exc.msg} (column {exc.colno})", file=name, line=n) from None
+        return name, out
+    return "<predictions>", [(n, obj) for n, obj in enumerate(source, 1)]
+
+
+def read_predictions(source: PredictionsInput, gold: Gold) -> Predictions:
+    """Parse and validate predictions (a JSONL path, a list of dicts or of models) against
+    the gold. Raises IsnadError at the first problem; a gold document the file does not
+    name is predicted as nothing, with a warning."""
+    name, records = _records(source)
+    by_id = {d.id: d for d in gold.documents}
+    docs: dict[str, PredictionDocument] = {}
+    lines: dict[str, int] = {}
+    for line, obj in records:
+        if isinstance(obj, PredictionDocument):
+            pred = obj
+        else:
+            if not isinstance(obj, dict):
+                raise IsnadError(f"expected a JSON object, got {type(obj).__name__}", file=name, line=line)
+            try:
+                pred = PredictionDocument.model_validate(obj)
+            except ValidationError as exc:
+                raise _pydantic_error(exc, name, line) from None
+        if pred.document_id not in by_id:
+            raise IsnadError(f"unknown document id {pred.document_id!r}", file=name, line=line, field="document_id")
+        if pred.document_id in docs:
+            raise IsnadError(f"duplicate document {pred.document_id!r} (first on line {lines[pred.document_id]})",
+                             file=name, line=line, field="document_id")
+        check_against_gold(pred, by_id[pred.document_id], name, line)
+        docs[pred.document_id] = pred
+        lines[pred.document_id] = line
+    warnings = [f"{name}: document {d.id!r} absent: scored as predicting nothing"
+                for d in gold.documents if d.id not in docs]
+    return Predictions(documents=docs, lines=lines, source=name, warnings=warnings)
+
+
+def validate_predictions(source: PredictionsInput, gold: Gold | None = None) -> Predictions:
+    """Validate a predictions file against the gold (bundled by default)."""
+    from .gold import load_gold
+
+    return read_predictions(source, gold if gold is not None else load_gold())
+
+
+# --- grounding ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PSpan:
+    """A grounded predicted span; ``start is None`` when its text could not be grounded."""
+
+    start: int | None
+    end: int | None
+    text: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.start is not None
+
+
+@dataclass(frozen=True)
+class PEntity:
+    span: PSpan
+    label: str
+
+
+@dataclass(frozen=True)
+class PQuote:
+    span: PSpan
+    type: str | None
+    cue: PSpan | None
+    speaker: Any  # PredSpeaker | None
+
+
+@dataclass
+class GroundingLog:
+    """How text-only spans were grounded: counts and the failures (kept as false positives)."""
+
+    exact: int = 0
+    normalized: int = 0
+    failures: list[dict] = field(default_factory=list)
+
+    def to_dict(self, examples: int = 10) -> dict:
+        return {"text_spans": self.exact + self.normalized + len(self.failures), "exact": self.exact,
+                "normalized": self.normalized, "failed": len(self.failures),
+                "examples": self.failures[:examples]}
+
+
+def _ground_span(span: PredSpan, doc: Document, log: GroundingLog, where: str) -> PSpan:
+    if span.start is not None:
+        return PSpan(span.start, span.end)
+    g = ground(doc.text, span.text, span.occurrence)
+    if g.how == "exact":
+        log.exact += 1
+    elif g.how == "normalized":
+        log.normalized += 1
+    else:
+        log.failures.append({"document_id": doc.id, "field": where, "text": span.text,
+                             "occurrence": span.occurrence or 0})
+    return PSpan(g.start, g.end, span.text)
+
+
+def ground_document(pred: PredictionDocument | None, doc: Document,
+                    log: GroundingLog) -> tuple[list[PEntity], list[PQuote]]:
+    """Offsets for every predicted span of one document (text-only ones grounded)."""
+    if pred is None:
+        return [], []
+    ents = [PEntity(_ground_span(e, doc, log, f"entities[{i}]"), e.label.value) for i, e in enumerate(pred.entities)]
+    quotes = []
+    for i, q in enumerate(pred.quotes):
+        cue = _ground_span(q.cue, doc, log, f"quotes[{i}].cue") if q.cue is not None else None
+        quotes.append(PQuote(_ground_span(q, doc, log, f"quotes[{i}]"), q.type.value if q.type else None,
+                             cue, q.speaker))
+    return ents, quotes
+
+
+def predictions_from_gold(gold: Gold, *, text_only: bool = False, speaker: str = "cluster") -> list[dict]:
+    """The gold written as predictions (a perfect system): offsets, or with ``text_only``
+    the spans' texts with their occurrence. ``speaker`` is "cluster", "span" or "text"."""
+    from .grounding import occurrences
+
+    def span(doc: Document, s: int, e: int) -> dict:
+        if not text_only:
+            return {"start": s, "end": e}
+        t = doc.text[s:e]
+        return {"text": t, "occurrence": occurrences(doc.text, t).index(s)}
+
+    out = []
+    for doc in gold.documents:
+        quotes = []
+        for q in doc.quotes:
+            if speaker == "cluster" or q.speaker_mention is None:
+                spk: dict | None = {"cluster": q.speaker}
+            elif speaker == "span":
+                spk = {"start": q.speaker_mention.start, "end": q.speaker_mention.end}
+            else:
+                spk = {"text": q.speaker_mention.text}
+            quotes.append({**span(doc, q.start, q.end), "type": q.type.value,
+                           "cue": span(doc, q.cue.start, q.cue.end), "speaker": spk})
+        out.append({"document_id": doc.id,
+                    "entities": [{**span(doc, m.start, m.end), "label": m.label.value} for m in doc.entities],
+                    "quotes": quotes})
+    return out
+
+
+SCHEMA_FILE = Path(__file__).with_name("prediction.schema.json")
+
+
+def prediction_schema() -> dict:
+    """JSON Schema (draft 2020-12) of one line of a predictions file, generated from
+    :class:`~benchmark.schema.PredictionDocument`."""
+    schema = PredictionDocument.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://isnad-bench/prediction.schema.json", **schema}

@@ -1,0 +1,116 @@
+"""The result of a scoring run: a plain nested dict with a signature, and its rendering."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from .grounding import NORMALIZATION
+
+MATCHING = "overlap-greedy-jaccard"
+
+
+def signature(package_version: str, gold_version: str, gold_sha256: str, resamples: int, seed: int | None) -> str:
+    """What produced a report, sacrebleu-style, from explicit fields.
+
+    >>> signature("0.1.0", "1.0.0", "ab12cd34ef", 1000, 12345)
+    'isnad:0.1.0|gold:1.0.0+ab12cd34|match:overlap-greedy-jaccard|norm:ar-v1|boot:1000|seed:12345'
+    """
+    boot = f"boot:{resamples}|seed:{seed}" if resamples else "boot:0"
+    return (f"isnad:{package_version}|gold:{gold_version}+{gold_sha256[:8]}|match:{MATCHING}"
+            f"|norm:{NORMALIZATION}|{boot}")
+
+
+class Report:
+    """Scores of one predictions file. ``to_dict()`` is the ``isnad score --json`` object:
+    top-level keys signature, entities, quotes, cues, attribution, grounding (and warnings)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    @property
+    def signature(self) -> str:
+        return self._data["signature"]
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self._data.get("warnings", []))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def get(self, path: str) -> Any:
+        """A value by dotted path, e.g. ``report.get("entities.strict.f1")``."""
+        node: Any = self._data
+        for part in path.split("."):
+            node = node[part]
+        return node
+
+    def to_dict(self) -> dict[str, Any]:
+        return copy.deepcopy(self._data)
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self._data, ensure_ascii=False, indent=indent)
+
+    def __repr__(self) -> str:
+        return f"Report({self.signature!r})"
+
+    def render(self, console: Any = None) -> None:
+        """Print readable tables with rich."""
+        from rich.console import Console
+        from rich.table import Table
+
+        console = console or Console(width=max(100, Console().width))
+        d = self._data
+
+        def row(t: Table, name: str, fig: dict) -> None:
+            cells = [f"{fig[k]:.3f}" for k in ("precision", "recall", "f1")]
+            if "ci" in fig:
+                lo, hi = fig["ci"]["f1"]
+                cells.append(f"[{lo:.3f}, {hi:.3f}]")
+            else:
+                cells.append("")
+            t.add_row(name, *cells)
+
+        def table(title: str) -> Table:
+            t = Table(title=title, title_justify="left")
+            t.add_column("metric")
+            for k in ("P", "R", "F1", "F1 95% CI"):
+                t.add_column(k, justify="right")
+            return t
+
+        t = table("Entities")
+        for k in ("strict", "exact", "partial", "type", "seqeval"):
+            row(t, k, d["entities"][k])
+        for lab, figs in d["entities"]["per_label"].items():
+            row(t, f"  {lab} strict", figs["strict"])
+        console.print(t)
+        t = table("Quotes")
+        for k in ("exact", "exact_typed", "overlap", "proportional"):
+            row(t, k, d["quotes"][k])
+        for typ, figs in d["quotes"]["per_type"].items():
+            row(t, f"  {typ} overlap", figs["overlap"])
+        for k in ("exact", "overlap"):
+            row(t, f"cue {k}", d["cues"][k])
+        console.print(t)
+        t = table("Attribution")
+        a = d["attribution"]
+        row(t, "end_to_end", a["end_to_end"])
+        console.print(t)
+        t = Table(title="Attribution by speaker kind", title_justify="left")
+        for c in ("kind", "recall", "accuracy on matched", "correct", "matched", "gold"):
+            t.add_column(c, justify="left" if c == "kind" else "right")
+        for k, v in a["per_speaker_kind"].items():
+            t.add_row(k, f"{v['recall']:.3f}", f"{v['accuracy_on_matched']:.3f}", str(v["correct"]),
+                      str(v["matched"]), str(v["gold"]))
+        console.print(t)
+        console.print(f"accuracy on matched quotes: {a['accuracy_on_matched']:.3f} "
+                      f"({a['counts']['correct']}/{a['counts']['matched']}); "
+                      f"unresolved speakers: {a['counts']['unresolved']}")
+        g = d["grounding"]
+        console.print(f"grounding: {g['text_spans']} text-only spans, {g['exact']} exact, "
+                      f"{g['normalized']} normalized, {g['failed']} failed (scored as false positives)")
+        for ex in g["examples"]:
+            console.print(f"  ungrounded {ex['document_id']} {ex['field']}: {ex['text']!r}", markup=False)
+        console.print(d["signature"], markup=False)
