@@ -1,0 +1,75 @@
+"""Arabic string helpers for the baselines: normalization for matching and proclitic stripping."""
+
+from __future__ import annotations
+
+import re
+
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ک": "ك", "ی": "ي"})
+_MARK_CHARS = set(chr(c) for c in range(0x0610, 0x061B)) | set(chr(c) for c in range(0x064B, 0x0660)) \
+    | {"\u0670", "\u0640"} | set(chr(c) for c in range(0x06D6, 0x06EE))
+
+CONJUNCTIONS = "وف"
+PREPOSITIONS = "بلك"
+
+
+def normalize(s: str) -> str:
+    """Matching form: no diacritics or tatweel, hamzated alefs as bare alef.
+
+    ``ى`` and ``ة`` are kept (``على`` must not become the name ``علي``).
+
+    >>> normalize("أَكَّدَ")
+    'اكد'
+    """
+    return _MARKS.sub("", s).translate(_ALEF)
+
+
+def _skip(token: str, i: int) -> int:
+    """Index after the letter at ``i`` and any combining marks that follow it."""
+    i += 1
+    while i < len(token) and token[i] in _MARK_CHARS:
+        i += 1
+    return i
+
+
+def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
+    """Readings of a token with its proclitics removed, as ``(offset, normalized stem)``,
+    the unstripped token first. ``و ف`` then ``ب ل ك`` are stripped; ``لل`` reads as
+    ``ال`` (offset after the first ``ل``). A stem keeps at least two letters.
+
+    >>> stems("وبباريس")
+    [(0, 'وبباريس'), (1, 'بباريس'), (2, 'باريس')]
+    >>> stems("للأمم")
+    [(0, 'للامم'), (1, 'الامم')]
+    """
+    out = [(0, normalize(token))]
+    bases = [0]
+    if token[:1] in CONJUNCTIONS and len(normalize(token)) > 3:
+        j = _skip(token, 0)
+        out.append((j, normalize(token[j:])))
+        bases.append(j)
+    if prepositions:
+        for b in list(bases):
+            if token[b:b + 1] in PREPOSITIONS and len(normalize(token[b:])) > 3:
+                j = _skip(token, b)
+                if token[b] == "ل" and token[j:j + 1] == "ل":
+                    out.append((j, "ا" + normalize(token[j:])))
+                else:
+                    out.append((j, normalize(token[j:])))
+    seen, uniq = set(), []
+    for off, s in out:
+        if (off, s) not in seen:
+            seen.add((off, s))
+            uniq.append((off, s))
+    return uniq
+
+
+def strip_article(stem: str) -> str:
+    """The stem without a leading ``ال`` (normalized input)."""
+    return stem[2:] if stem.startswith("ال") and len(stem) > 3 else stem
+
+
+def is_arabic_word(token: str) -> bool:
+    """True when the token is made of Arabic letters (and marks)."""
+    return bool(token) and all("\u0600" <= ch <= "\u06ff" or ch in _MARK_CHARS for ch in token) \
+        and any("\u0621" <= ch <= "\u064a" for ch in token)
