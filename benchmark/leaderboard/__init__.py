@@ -1,0 +1,6 @@
+"""The leaderboard: submissions in, generated tables and page out, never a typed-in number."""
+
+from .board import build, build_outputs, check, submit
+from .submission import SubmissionMeta, slugify
+
+__all__ = ["SubmissionMeta", "build", "build_outputs", "check", "slugify", "submit"]

@@ -1,0 +1,235 @@
+"""Build, check and submit: every number on the leaderboard is recomputed from predictions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import IsnadError
+from ..gold import Gold, load_gold
+from ..metrics import Stats
+from .submission import (META_FILE, PREDICTIONS_FILE, SUBMISSIONS, SubmissionMeta, Track, check_size, dump_meta,
+                         read_meta, slugify, submission_dir)
+
+LEADERBOARD = "leaderboard"
+RESULTS = "results"
+RESAMPLES = 1000
+SEED = 12345
+PRIMARY = "attribution.end_to_end"  # what ranks the entries of a track
+SIGNIFICANCE = 0.05
+
+
+@dataclass
+class Entry:
+    """One scored submission."""
+
+    slug: str
+    meta: SubmissionMeta
+    sha256: str
+    result: dict[str, Any]  # the `isnad score --json` object plus predictions_sha256
+    stats: Stats
+    view: dict[str, Any]  # grounded spans with their match status, for the page
+    rank: int = 0
+    tied_with_above: bool = False  # not significantly different from the entry above
+    p_above: float | None = None
+
+
+def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None) -> Entry:
+    from ..predictions import read_predictions
+    from ..scoring import build_report, statistics
+    from .view import system_view
+
+    folder = lb / "submissions" / slug
+    meta = read_meta(folder / META_FILE)
+    pred_path = folder / PREDICTIONS_FILE
+    check_size(pred_path)
+    raw = pred_path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    preds = read_predictions(pred_path, gold)
+    st, log, warnings = statistics(preds, gold)
+    result = None
+    if cached is not None and cached.get("predictions_sha256") == sha and cached.get("signature") == _expected_signature(gold):
+        # Only the bootstrap intervals are taken from the stored result, and only when every
+        # other number in it equals a fresh computation: an edited score is never kept.
+        fresh = build_report(st, log, warnings, gold, 0, SEED).to_dict()
+        if _without_ci(cached) == _without_ci({**fresh, "signature": cached["signature"], "predictions_sha256": sha}):
+            result = cached
+    if result is None:
+        result = {**build_report(st, log, warnings, gold, RESAMPLES, SEED).to_dict(), "predictions_sha256": sha}
+    return Entry(slug, meta, sha, result, st, system_view(preds, gold))
+
+
+def _without_ci(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_ci(v) for k, v in node.items() if k != "ci"}
+    if isinstance(node, list):
+        return [_without_ci(v) for v in node]
+    return node
+
+
+def _expected_signature(gold: Gold) -> str:
+    from .. import __version__
+    from ..report import signature
+
+    return signature(__version__, gold.version, gold.sha256, RESAMPLES, SEED)
+
+
+def _slugs(lb: Path) -> list[str]:
+    base = lb / "submissions"
+    if not base.is_dir():
+        return []
+    out = []
+    for p in sorted(base.iterdir()):
+        if p.name.startswith("."):
+            continue
+        if not p.is_dir() or p.is_symlink():
+            raise IsnadError("not a submission folder", file=str(p))
+        submission_dir(lb.parent, p.name)  # refuses a folder name that is not a slug
+        out.append(p.name)
+    return out
+
+
+def _rank(entries: list[Entry]) -> None:
+    from ..bootstrap import paired
+    from ..metrics import figures
+
+    fig = {PRIMARY: figures()[PRIMARY]}
+    for track in Track:
+        group = [e for e in entries if e.meta.track is track]
+        group.sort(key=lambda e: (-e.result["attribution"]["end_to_end"]["f1"],
+                                  -e.result["quotes"]["overlap"]["f1"], e.slug))
+        for i, e in enumerate(group):
+            e.rank = i + 1
+            if i:
+                diff = paired(group[i - 1].stats, e.stats, fig, RESAMPLES, SEED)[PRIMARY]["f1"]
+                e.p_above = diff["p_value"]
+                e.tied_with_above = diff["p_value"] >= SIGNIFICANCE
+
+
+def entries(lb: Path, gold: Gold, use_cache: bool = True) -> list[Entry]:
+    """Score every submission under ``lb/submissions`` (reusing a stored result whose
+    predictions hash and signature still match, when ``use_cache``) and rank them."""
+    out = []
+    for slug in _slugs(lb):
+        cached = None
+        res = lb / RESULTS / f"{slug}.json"
+        if use_cache and res.is_file():
+            try:
+                cached = json.loads(res.read_text(encoding="utf-8"))
+            except (ValueError, OSError):
+                cached = None
+        out.append(_score(lb, slug, gold, cached))
+    _rank(out)
+    return out
+
+
+def build_outputs(lb: Path, gold: Gold | None = None, use_cache: bool = True) -> dict[str, str]:
+    """Every generated file of the leaderboard folder ``lb``, as ``{path relative to lb: text}``."""
+    from .render import render_html, render_markdown
+
+    gold = gold or load_gold()
+    ents = entries(lb, gold, use_cache)
+    out = {f"{RESULTS}/{e.slug}.json": json.dumps(e.result, ensure_ascii=False, indent=2) + "\n" for e in ents}
+    out["README.md"] = render_markdown(ents, gold)
+    out["index.html"] = render_html(ents, gold)
+    return out
+
+
+def _stale_results(lb: Path, outputs: dict[str, str]) -> list[Path]:
+    folder = lb / RESULTS
+    return [p for p in sorted(folder.glob("*.json")) if f"{RESULTS}/{p.name}" not in outputs] if folder.is_dir() else []
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def _swap_in(root: Path, prepare) -> list[str]:
+    """Copy ``leaderboard/`` to a staging folder, let ``prepare(staging)`` change it, then
+    swap it in with two renames. Any failure before the swap leaves ``leaderboard/`` as it was."""
+    lb = root / LEADERBOARD
+    staging = root / f".{LEADERBOARD}.staging-{os.getpid()}"
+    old = root / f".{LEADERBOARD}.old-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        if lb.is_dir():
+            shutil.copytree(lb, staging, symlinks=True)
+        else:
+            staging.mkdir()
+        changed = prepare(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if lb.is_dir():
+        os.rename(lb, old)
+    os.rename(staging, lb)
+    shutil.rmtree(old, ignore_errors=True)
+    return changed
+
+
+def _regenerate(staging: Path, gold: Gold | None) -> list[str]:
+    outputs = build_outputs(staging, gold)
+    changed = []
+    for p in _stale_results(staging, outputs):
+        p.unlink()
+        changed.append(f"{LEADERBOARD}/{RESULTS}/{p.name} (removed)")
+    for rel, content in outputs.items():
+        path = staging / rel
+        if path.is_file() and path.read_text(encoding="utf-8") == content:
+            continue
+        _write(path, content)
+        changed.append(f"{LEADERBOARD}/{rel}")
+    return changed
+
+
+def build(root: Path, gold: Gold | None = None) -> list[str]:
+    """Regenerate results, README.md and index.html from ``leaderboard/submissions``."""
+    return _swap_in(root, lambda staging: _regenerate(staging, gold))
+
+
+def check(root: Path, gold: Gold | None = None) -> list[str]:
+    """Problems, each naming a file: what is committed differs from what would be generated."""
+    lb = root / LEADERBOARD
+    outputs = build_outputs(lb, gold, use_cache=False)
+    problems = [f"{LEADERBOARD}/{RESULTS}/{p.name}: no such submission (stale result)" for p in _stale_results(lb, outputs)]
+    for rel, content in outputs.items():
+        path = lb / rel
+        if not path.is_file():
+            problems.append(f"{LEADERBOARD}/{rel}: missing (run `isnad leaderboard build`)")
+        elif path.read_text(encoding="utf-8") != content:
+            problems.append(f"{LEADERBOARD}/{rel}: differs from what the submissions generate (run `isnad leaderboard build`)")
+    return problems
+
+
+def submit(root: Path, predictions: Path, meta: SubmissionMeta, *, replace: bool = False,
+           gold: Gold | None = None) -> str:
+    """Validate and score ``predictions``, add it as a submission and rebuild; returns the slug.
+    Nothing is written when any step fails."""
+    from ..predictions import read_predictions
+
+    gold = gold or load_gold()
+    slug = slugify(meta.name)
+    target = submission_dir(root, slug)
+    if target.exists() and not replace:
+        raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
+    check_size(predictions)
+    read_predictions(predictions, gold)  # validation errors name the user's file, not the copy
+    raw = predictions.read_bytes()
+
+    def prepare(staging: Path) -> list[str]:
+        folder = staging / "submissions" / slug
+        shutil.rmtree(folder, ignore_errors=True)
+        _write(folder / META_FILE, dump_meta(meta))
+        _write(folder / PREDICTIONS_FILE, raw)
+        return _regenerate(staging, gold)
+
+    _swap_in(root, prepare)
+    return slug
