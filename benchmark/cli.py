@@ -165,6 +165,63 @@ def schema_cmd() -> None:
     typer.echo(json.dumps(prediction_schema(), ensure_ascii=False, indent=2))
 
 
+leaderboard_app = typer.Typer(no_args_is_help=True, help="Generate and check the leaderboard from its submissions.")
+app.add_typer(leaderboard_app, name="leaderboard")
+
+
+@app.command("submit")
+@reports_errors
+def submit_cmd(file: Path = typer.Argument(..., help="Predictions JSONL file."),
+               name: str = typer.Option(..., "--name", help="System name (its slug names the folder)."),
+               authors: list[str] = typer.Option([], "--authors", help="An author (repeat the option for more)."),
+               url: str = typer.Option(None, "--url", help="http(s) link to the system or paper."),
+               description: str = typer.Option("", "--description", help="One or two sentences."),
+               track: str = typer.Option("end-to-end", "--track", help="end-to-end or gold-quotes."),
+               date: str = typer.Option(None, "--date", help="YYYY-MM-DD (today by default)."),
+               baseline: bool = typer.Option(False, "--baseline", help="Mark the entry as a baseline."),
+               replace: bool = typer.Option(False, "--replace", help="Overwrite a submission of the same slug."),
+               root: Path = RootOption) -> None:
+    """Validate, score and add a submission, then rebuild the leaderboard (all or nothing)."""
+    import datetime
+
+    from pydantic import ValidationError
+
+    from .leaderboard import SubmissionMeta, submit
+
+    try:
+        meta = SubmissionMeta(name=name, authors=authors, url=url, description=description, track=track,
+                              date=date or datetime.date.today().isoformat(), baseline=baseline)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise IsnadError(err["msg"], field="--" + str(err["loc"][0]) if err["loc"] else None) from None
+    slug = submit(root, file, meta, replace=replace)
+    typer.echo(f"submitted {slug}: leaderboard/submissions/{slug}/ and the generated files are updated")
+
+
+@leaderboard_app.command("build")
+@reports_errors
+def leaderboard_build(root: Path = RootOption) -> None:
+    """Regenerate leaderboard/results, README.md and index.html from leaderboard/submissions."""
+    from .leaderboard import build
+
+    changed = build(root)
+    typer.echo("\n".join(f"wrote {p}" for p in changed) if changed else "leaderboard is up to date")
+
+
+@leaderboard_app.command("check")
+@reports_errors
+def leaderboard_check(root: Path = RootOption) -> None:
+    """Exit 1 naming each generated file that differs from what the submissions generate."""
+    from .leaderboard import check
+
+    problems = check(root)
+    for p in problems:
+        typer.echo(p, err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("leaderboard is up to date")
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m benchmark`
     app(prog_name="isnad")
 
