@@ -90,7 +90,9 @@ def _lex() -> _Lex:
 
 
 def _is_stop(tok: Token, lex: _Lex) -> bool:
-    return bool(tok.stem_set() & (lex.stop | lex.cue_forms)) or not is_arabic_word(tok.text)
+    if not is_arabic_word(tok.text):
+        return True
+    return any(s in lex.stop or s in lex.cue_forms for _, s in stems(tok.text, prepositions=False))
 
 
 class EntityTagger:
