@@ -39,14 +39,14 @@ class Entry:
     p_above: float | None = None
 
 
-def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None) -> Entry:
+def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
+           given: tuple[SubmissionMeta, Path] | None = None) -> Entry:
     from ..predictions import read_predictions
     from ..scoring import build_report, statistics
     from .view import system_view
 
     folder = lb / "submissions" / slug
-    meta = read_meta(folder / META_FILE)
-    pred_path = folder / PREDICTIONS_FILE
+    meta, pred_path = given if given else (read_meta(folder / META_FILE), folder / PREDICTIONS_FILE)
     check_size(pred_path)
     raw = pred_path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
@@ -111,11 +111,14 @@ def _rank(entries: list[Entry]) -> None:
                 e.tied_with_above = diff["p_value"] >= SIGNIFICANCE
 
 
-def entries(lb: Path, gold: Gold, use_cache: bool = True) -> list[Entry]:
-    """Score every submission under ``lb/submissions`` (reusing a stored result whose
-    predictions hash and signature still match, when ``use_cache``) and rank them."""
+def entries(lb: Path, gold: Gold, use_cache: bool = True,
+            incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None) -> list[Entry]:
+    """Score every submission under ``lb/submissions``, plus ``incoming`` ones (slug → meta
+    and predictions file, replacing a stored one of the same slug), and rank them. With
+    ``use_cache`` a stored result's intervals are reused when everything else in it checks."""
+    incoming = incoming or {}
     out = []
-    for slug in _slugs(lb):
+    for slug in sorted(set(_slugs(lb)) | set(incoming)):
         cached = None
         res = lb / RESULTS / f"{slug}.json"
         if use_cache and res.is_file():
@@ -123,17 +126,18 @@ def entries(lb: Path, gold: Gold, use_cache: bool = True) -> list[Entry]:
                 cached = json.loads(res.read_text(encoding="utf-8"))
             except (ValueError, OSError):
                 cached = None
-        out.append(_score(lb, slug, gold, cached))
+        out.append(_score(lb, slug, gold, cached, incoming.get(slug)))
     _rank(out)
     return out
 
 
-def build_outputs(lb: Path, gold: Gold | None = None, use_cache: bool = True) -> dict[str, str]:
+def build_outputs(lb: Path, gold: Gold | None = None, use_cache: bool = True,
+                  incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None) -> dict[str, str]:
     """Every generated file of the leaderboard folder ``lb``, as ``{path relative to lb: text}``."""
     from .render import render_html, render_markdown
 
     gold = gold or load_gold()
-    ents = entries(lb, gold, use_cache)
+    ents = entries(lb, gold, use_cache, incoming)
     out = {f"{RESULTS}/{e.slug}.json": json.dumps(e.result, ensure_ascii=False, indent=2) + "\n" for e in ents}
     out["README.md"] = render_markdown(ents, gold)
     out["index.html"] = render_html(ents, gold)
@@ -175,8 +179,7 @@ def _swap_in(root: Path, prepare) -> list[str]:
     return changed
 
 
-def _regenerate(staging: Path, gold: Gold | None) -> list[str]:
-    outputs = build_outputs(staging, gold)
+def _regenerate(staging: Path, outputs: dict[str, str]) -> list[str]:
     changed = []
     for p in _stale_results(staging, outputs):
         p.unlink()
@@ -192,7 +195,8 @@ def _regenerate(staging: Path, gold: Gold | None) -> list[str]:
 
 def build(root: Path, gold: Gold | None = None) -> list[str]:
     """Regenerate results, README.md and index.html from ``leaderboard/submissions``."""
-    return _swap_in(root, lambda staging: _regenerate(staging, gold))
+    outputs = build_outputs(root / LEADERBOARD, gold)  # read from the real files: errors name them
+    return _swap_in(root, lambda staging: _regenerate(staging, outputs))
 
 
 def check(root: Path, gold: Gold | None = None) -> list[str]:
@@ -213,23 +217,21 @@ def submit(root: Path, predictions: Path, meta: SubmissionMeta, *, replace: bool
            gold: Gold | None = None) -> str:
     """Validate and score ``predictions``, add it as a submission and rebuild; returns the slug.
     Nothing is written when any step fails."""
-    from ..predictions import read_predictions
-
     gold = gold or load_gold()
     slug = slugify(meta.name)
     target = submission_dir(root, slug)
     if target.exists() and not replace:
         raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
     check_size(predictions)
-    read_predictions(predictions, gold)  # validation errors name the user's file, not the copy
     raw = predictions.read_bytes()
+    outputs = build_outputs(root / LEADERBOARD, gold, incoming={slug: (meta, predictions)})
 
     def prepare(staging: Path) -> list[str]:
         folder = staging / "submissions" / slug
         shutil.rmtree(folder, ignore_errors=True)
         _write(folder / META_FILE, dump_meta(meta))
         _write(folder / PREDICTIONS_FILE, raw)
-        return _regenerate(staging, gold)
+        return _regenerate(staging, outputs)
 
     _swap_in(root, prepare)
     return slug
