@@ -17,7 +17,7 @@ def gold_view(gold: Gold) -> list[dict[str, Any]]:
     for doc in gold.documents:
         names = {c.id: c.name for c in doc.clusters}
         out.append({
-            "id": doc.id, "text": doc.text,
+            "id": doc.id, "text": doc.text, "sentences": [s.start for s in doc.sentences],
             "entities": [[m.start, m.end, m.label.value] for m in doc.entities],
             "quotes": [[q.start, q.end, q.type.value, q.cue.start, q.cue.end, names[q.speaker]] for q in doc.quotes],
             "clusters": names,
