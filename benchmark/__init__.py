@@ -13,6 +13,8 @@ from .errors import IsnadError
 from .gold import Gold, load_gold
 from .schema import Cluster, Document, EntityMention, Label, Quote, QuoteType, SpeakerKind
 
+#: The folder to give ``evaluate.load`` for the isnad-bench metric (works offline).
+EVALUATE_METRIC = str(__import__("pathlib").Path(__file__).resolve().parent / "hf_metric" / "isnad_bench")
 
 
 def __getattr__(name: str):
@@ -29,6 +31,6 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "Cluster", "Document", "EntityMention", "Gold", "IsnadError", "Label", "Quote", "QuoteType",
+    "EVALUATE_METRIC", "Cluster", "Document", "EntityMention", "Gold", "IsnadError", "Label", "Quote", "QuoteType",
     "SpeakerKind", "__version__", "load_gold", "score", "compare", "Report",
 ]
