@@ -101,7 +101,10 @@ def score_cmd(file: Path = typer.Argument(..., help="Predictions JSONL file."), 
     """Score a predictions file against the gold."""
     from .scoring import score
 
-    report = score(file, gold, bootstrap=bootstrap, seed=seed)
+    _show(score(file, gold, bootstrap=bootstrap, seed=seed), json_out)
+
+
+def _show(report, json_out: bool) -> None:
     _warn(report.warnings)
     if json_out:
         typer.echo(report.to_json())
@@ -163,6 +166,83 @@ def schema_cmd() -> None:
     from .predictions import prediction_schema
 
     typer.echo(json.dumps(prediction_schema(), ensure_ascii=False, indent=2))
+
+
+baselines_app = typer.Typer(no_args_is_help=True, help="The baselines: list them, run them onto the leaderboard.")
+app.add_typer(baselines_app, name="baselines")
+TrackOption = typer.Option("end-to-end", "--track", help="end-to-end, or gold-quotes (speakers of the gold quotes).")
+
+
+@baselines_app.command("list")
+def baselines_list() -> None:
+    """Each baseline with one line on what it does."""
+    from baselines.registry import list_baselines
+
+    for name, description in list_baselines():
+        typer.echo(f"{name:12s} {description}")
+
+
+@baselines_app.command("run")
+@reports_errors
+def baselines_run(names: list[str] = typer.Argument(None, help="Baselines to run (all by default)."),
+                  root: Path = RootOption) -> None:
+    """Run baselines on the gold, on both tracks, and submit them to the leaderboard."""
+    from baselines.leaderboard import run_baselines
+
+    for slug in run_baselines(root, names or None):
+        typer.echo(f"submitted {slug}")
+
+
+@app.command("predict")
+@reports_errors
+def predict_cmd(name: str = typer.Argument(..., help="A baseline name, or module:object of your extractor."),
+                text_file: Path = typer.Option(..., "--text-file", help="UTF-8 text to run on."),
+                doc_id: str = typer.Option(None, "--id", help="Document id (the file name by default).")) -> None:
+    """Run an extractor on any text and print its prediction (one JSONL line)."""
+    import json
+
+    from baselines.registry import load_extractor
+    from baselines.run import predict_text
+
+    try:
+        text = text_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IsnadError(f"cannot read: {exc}", file=str(text_file)) from None
+    pred = predict_text(load_extractor(name), text, doc_id or text_file.stem)
+    typer.echo(json.dumps(pred, ensure_ascii=False))
+
+
+@app.command("evaluate")
+@reports_errors
+def evaluate_cmd(name: str = typer.Argument(..., help="A baseline name, or module:object of your extractor."),
+                 track: str = TrackOption, gold: Path = GoldOption,
+                 json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
+                 bootstrap: int = typer.Option(1000, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
+                 seed: int = typer.Option(12345, "--seed", help="Bootstrap seed."),
+                 out: Path = typer.Option(None, "--out", help="Also write the predictions here (JSONL).")) -> None:
+    """Run an extractor over the gold and print its score (as `isnad score`)."""
+    from baselines.registry import load_extractor
+    from baselines.run import predict_gold
+
+    from .gold import load_gold
+    from .scoring import score
+
+    g = load_gold(gold)
+    preds = predict_gold(load_extractor(name), g, track)
+    if out is not None:
+        _write_jsonl(out, preds)
+    _show(score(preds, g, bootstrap=bootstrap, seed=seed), json_out)
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    import json
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    os.replace(tmp, path)
 
 
 leaderboard_app = typer.Typer(no_args_is_help=True, help="Generate and check the leaderboard from its submissions.")

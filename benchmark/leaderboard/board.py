@@ -217,21 +217,32 @@ def submit(root: Path, predictions: Path, meta: SubmissionMeta, *, replace: bool
            gold: Gold | None = None) -> str:
     """Validate and score ``predictions``, add it as a submission and rebuild; returns the slug.
     Nothing is written when any step fails."""
+    return submit_many(root, [(predictions, meta)], replace=replace, gold=gold)[0]
+
+
+def submit_many(root: Path, items: list[tuple[Path, SubmissionMeta]], *, replace: bool = False,
+                gold: Gold | None = None) -> list[str]:
+    """:func:`submit` for several submissions at once, with a single rebuild (all or nothing)."""
     gold = gold or load_gold()
-    slug = slugify(meta.name)
-    target = submission_dir(root, slug)
-    if target.exists() and not replace:
-        raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
-    check_size(predictions)
-    raw = predictions.read_bytes()
-    outputs = build_outputs(root / LEADERBOARD, gold, incoming={slug: (meta, predictions)})
+    incoming: dict[str, tuple[SubmissionMeta, Path]] = {}
+    for predictions, meta in items:
+        slug = slugify(meta.name)
+        if slug in incoming:
+            raise IsnadError(f"two submissions share the slug {slug!r}", field="name")
+        if submission_dir(root, slug).exists() and not replace:
+            raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
+        check_size(predictions)
+        incoming[slug] = (meta, predictions)
+    raw = {slug: path.read_bytes() for slug, (_, path) in incoming.items()}
+    outputs = build_outputs(root / LEADERBOARD, gold, incoming=incoming)
 
     def prepare(staging: Path) -> list[str]:
-        folder = staging / "submissions" / slug
-        shutil.rmtree(folder, ignore_errors=True)
-        _write(folder / META_FILE, dump_meta(meta))
-        _write(folder / PREDICTIONS_FILE, raw)
+        for slug, (meta, _) in incoming.items():
+            folder = staging / "submissions" / slug
+            shutil.rmtree(folder, ignore_errors=True)
+            _write(folder / META_FILE, dump_meta(meta))
+            _write(folder / PREDICTIONS_FILE, raw[slug])
         return _regenerate(staging, outputs)
 
     _swap_in(root, prepare)
-    return slug
+    return list(incoming)
