@@ -1,14 +1,17 @@
 """Bootstrap over gold sentences: resample items, re-sum their statistics, recompute figures.
 
 The resamples come from ``random.Random(seed)`` (so they are the same with or without
-numpy); sums use numpy when it is installed. Intervals are percentile intervals with
+numpy); sums use numpy when it is already loaded or the job is large (resamples × items
+above NUMPY_THRESHOLD), plain Python otherwise (cheaper than importing numpy cold). Intervals are percentile intervals with
 linear interpolation (numpy's default method), computed here so both paths agree.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 import random
+import sys
 from typing import Any
 
 from .metrics import Figure, Stats
@@ -35,24 +38,50 @@ def percentile(values: list[float], q: float) -> float:
     return float(xs[lo] + (h - lo) * (xs[hi] - xs[lo]))
 
 
-def resampled_totals(stats: Stats, samples: list[list[int]]) -> dict[str, Any]:
-    """Column totals under every resample: key → sequence of length len(samples)."""
-    keys = list(stats.cols)
+def _use_numpy(work: int) -> bool:
+    # importing numpy (~0.1 s) costs more than a small bootstrap: use it when it is already
+    # loaded or the job is big; both paths give the same sums
+    if "numpy" in sys.modules and sys.modules["numpy"] is not None:
+        return True
+    if work < NUMPY_THRESHOLD:
+        return False
     try:
+        import numpy  # noqa: F401
+    except ImportError:  # pragma: no cover
+        return False
+    return True
+
+
+NUMPY_THRESHOLD = 200_000  # resamples × items above which numpy is imported
+
+
+def resampled_totals(stats: Stats, samples: list[list[int]], keys: list[str] | None = None) -> dict[str, Any]:
+    """Column totals under every resample: key → sequence of length len(samples)."""
+    keys = list(stats.cols) if keys is None else keys
+    zero = [0] * stats.n
+    cols = [stats.cols.get(k, zero) for k in keys]
+    if _use_numpy(len(samples) * stats.n):
         import numpy as np
-    except ImportError:  # pragma: no cover - numpy is usually there
-        out: dict[str, Any] = {k: [] for k in keys}
-        for sample in samples:
-            for k in keys:
-                col = stats.cols[k]
-                out[k].append(sum(col[i] for i in sample))
-        return out
-    counts = np.zeros((len(samples), stats.n))
-    for b, sample in enumerate(samples):
-        counts[b] = np.bincount(sample, minlength=stats.n)
-    matrix = np.array([stats.cols[k] for k in keys], dtype=float).T  # items × columns
-    sums = counts @ matrix
-    return {k: sums[:, c] for c, k in enumerate(keys)}
+
+        counts = np.zeros((len(samples), stats.n))
+        for b, sample in enumerate(samples):
+            counts[b] = np.bincount(sample, minlength=stats.n)
+        sums = counts @ np.array(cols, dtype=float).T
+        return {k: sums[:, c] for c, k in enumerate(keys)}
+    out: dict[str, Any] = {k: [] for k in keys}
+    lists = [out[k] for k in keys]
+    mul = operator.mul
+    for sample in samples:
+        cnt = [0] * stats.n
+        for i in sample:
+            cnt[i] += 1
+        for col, acc in zip(cols, lists):
+            acc.append(sum(map(mul, cnt, col)))
+    return out
+
+
+def _columns(figs: dict[str, Figure]) -> list[str]:
+    return sorted({c for f in figs.values() for c in (f.tp_p, f.n_p, f.tp_r, f.n_r)})
 
 
 def _as_list(x: Any, n: int) -> list[float]:
@@ -66,12 +95,15 @@ def figure_samples(figure: Figure, totals: dict[str, Any], n: int) -> tuple[list
     if totals and not isinstance(next(iter(totals.values())), list):
         p, r, f = figure.compute(totals)
         return _as_list(p, n), _as_list(r, n), _as_list(f, n)
+    zero = [0] * n
+    cols = [totals.get(k, zero) for k in (figure.tp_p, figure.n_p, figure.tp_r, figure.n_r)]
     ps, rs, fs = [], [], []
-    for b in range(n):
-        p, r, f = figure.compute({k: v[b] for k, v in totals.items()})
+    for tpp, npp, tpr, npr in zip(*cols):
+        p = tpp / npp if npp else 0.0
+        r = tpr / npr if npr else 0.0
         ps.append(p)
         rs.append(r)
-        fs.append(f)
+        fs.append(2 * p * r / (p + r) if p + r else 0.0)
     return ps, rs, fs
 
 
@@ -79,7 +111,7 @@ def intervals(stats: Stats, figs: dict[str, Figure], n: int = DEFAULT_RESAMPLES,
               level: float = 95.0) -> dict[str, dict[str, list[float]]]:
     """``{figure: {"precision": [lo, hi], "recall": [...], "f1": [...]}}`` percentile intervals."""
     samples = resamples(stats.n, n, seed)
-    totals = resampled_totals(stats, samples)
+    totals = resampled_totals(stats, samples, _columns(figs))
     a = (100.0 - level) / 2
     out = {}
     for name, fig in figs.items():
@@ -97,7 +129,8 @@ def paired(stats_a: Stats, stats_b: Stats, figs: dict[str, Figure], n: int = DEF
     if stats_a.n != stats_b.n:
         raise ValueError("the two runs are not over the same gold")
     samples = resamples(stats_a.n, n, seed)
-    ta, tb = resampled_totals(stats_a, samples), resampled_totals(stats_b, samples)
+    keys = _columns(figs)
+    ta, tb = resampled_totals(stats_a, samples, keys), resampled_totals(stats_b, samples, keys)
     full_a, full_b = stats_a.totals(), stats_b.totals()
     a = (100.0 - level) / 2
     out = {}

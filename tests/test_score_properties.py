@@ -231,6 +231,7 @@ def test_bootstrap_is_seeded_and_brackets_the_estimate():
 
 
 def test_bootstrap_without_numpy_gives_the_same_intervals(monkeypatch):
+    pytest.importorskip("numpy")  # loaded: the first run takes the numpy path
     st_, _, _ = statistics(_half(), GOLD)
     figs = {h: figures()[h] for h in HEADLINE}
     with_np = intervals(st_, figs, 200, 5)
