@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from nervaluate import Evaluator
 from seqeval.metrics import f1_score, precision_score, recall_score
@@ -118,3 +118,25 @@ def test_shuffled_gold_is_still_perfect_for_nervaluate():
     spans = gold_entities()
     random.Random(3).shuffle(spans)
     _check_entities(spans)
+
+
+SMALL_SPAN = st.tuples(st.integers(0, 25), st.integers(1, 6), st.sampled_from(["PER", "GPE"])).map(
+    lambda t: (t[0], t[0] + t[1], t[2]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SMALL_SPAN, max_size=6, unique=True), st.lists(SMALL_SPAN, max_size=8))
+@example([(0, 4, "PER"), (2, 6, "PER")], [(0, 6, "PER"), (1, 2, "PER")])  # a boundary-distance tie
+def test_outcomes_match_nervaluate_on_dense_random_spans(true, pred):
+    """Crowded, overlapping spans (ties, competitors, duplicates) straight against nervaluate."""
+    from benchmark.metrics import nervaluate_outcomes
+
+    true, pred = sorted(true), sorted(pred)
+    ref = Evaluator([[{"label": l, "start": s, "end": e - 1} for s, e, l in true]],
+                    [[{"label": l, "start": s, "end": e - 1} for s, e, l in pred]],
+                    tags=["PER", "GPE"], loader="dict").evaluate()["overall"]
+    for ours, theirs in SCHEMES.items():
+        kinds = [k for k, _, _ in nervaluate_outcomes(ours, true, pred)]
+        r = ref.get(theirs)
+        expect = (r.correct, r.incorrect, r.partial, r.missed, r.spurious) if r else (0, 0, 0, 0, 0)
+        assert tuple(kinds.count(k) for k in ("cor", "inc", "par", "mis", "spu")) == expect, ours
