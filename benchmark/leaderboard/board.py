@@ -20,6 +20,7 @@ LEADERBOARD = "leaderboard"
 RESULTS = "results"
 RESAMPLES = 1000
 SEED = 12345
+PROJECT_README = "../README.md"  # the repository README's table, refreshed in place
 PRIMARY = "attribution.end_to_end"  # what ranks the entries of a track
 SIGNIFICANCE = 0.05
 
@@ -141,7 +142,25 @@ def build_outputs(lb: Path, gold: Gold | None = None, use_cache: bool = True,
     out = {f"{RESULTS}/{e.slug}.json": json.dumps(e.result, ensure_ascii=False, indent=2) + "\n" for e in ents}
     out["README.md"] = render_markdown(ents, gold)
     out["index.html"] = render_html(ents, gold)
+    project_readme = _project_readme(lb.parent / "README.md", ents)
+    if project_readme is not None:
+        out[PROJECT_README] = project_readme
     return out
+
+
+def _project_readme(path: Path, ents: list[Entry]) -> str | None:
+    """The repository README with its generated leaderboard table refreshed (None if it has none)."""
+    from .render import render_tables
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    begin, end = "<!-- generated:leaderboard -->\n", "<!-- /generated:leaderboard -->"
+    if begin not in text or end not in text:
+        return None
+    head, rest = text.split(begin, 1)
+    return head + begin + render_tables(ents, heading_level=3) + rest[rest.index(end):]
 
 
 def _stale_results(lb: Path, outputs: dict[str, str]) -> list[Path]:
@@ -185,6 +204,8 @@ def _regenerate(staging: Path, outputs: dict[str, str]) -> list[str]:
         p.unlink()
         changed.append(f"{LEADERBOARD}/{RESULTS}/{p.name} (removed)")
     for rel, content in outputs.items():
+        if rel == PROJECT_README:
+            continue  # outside leaderboard/: written by _refresh_project_readme after the swap
         path = staging / rel
         if path.is_file() and path.read_text(encoding="utf-8") == content:
             continue
@@ -193,10 +214,23 @@ def _regenerate(staging: Path, outputs: dict[str, str]) -> list[str]:
     return changed
 
 
+def _refresh_project_readme(root: Path, outputs: dict[str, str]) -> list[str]:
+    content = outputs.get(PROJECT_README)
+    path = root / "README.md"
+    if content is None or path.read_text(encoding="utf-8") == content:
+        return []
+    tmp = path.with_name(f".README.md.{os.getpid()}")
+    _write(tmp, content)
+    os.replace(tmp, path)
+    return ["README.md"]
+
+
 def build(root: Path, gold: Gold | None = None) -> list[str]:
-    """Regenerate results, README.md and index.html from ``leaderboard/submissions``."""
+    """Regenerate results, README.md and index.html from ``leaderboard/submissions`` (and the
+    table between the ``generated:leaderboard`` marks of the repository README)."""
     outputs = build_outputs(root / LEADERBOARD, gold)  # read from the real files: errors name them
-    return _swap_in(root, lambda staging: _regenerate(staging, outputs))
+    changed = _swap_in(root, lambda staging: _regenerate(staging, outputs))
+    return changed + _refresh_project_readme(root, outputs)
 
 
 def check(root: Path, gold: Gold | None = None) -> list[str]:
@@ -206,10 +240,11 @@ def check(root: Path, gold: Gold | None = None) -> list[str]:
     problems = [f"{LEADERBOARD}/{RESULTS}/{p.name}: no such submission (stale result)" for p in _stale_results(lb, outputs)]
     for rel, content in outputs.items():
         path = lb / rel
+        name = "README.md (its leaderboard table)" if rel == PROJECT_README else f"{LEADERBOARD}/{rel}"
         if not path.is_file():
-            problems.append(f"{LEADERBOARD}/{rel}: missing (run `isnad leaderboard build`)")
+            problems.append(f"{name}: missing (run `isnad leaderboard build`)")
         elif path.read_text(encoding="utf-8") != content:
-            problems.append(f"{LEADERBOARD}/{rel}: differs from what the submissions generate (run `isnad leaderboard build`)")
+            problems.append(f"{name}: differs from what the submissions generate (run `isnad leaderboard build`)")
     return problems
 
 
@@ -245,4 +280,5 @@ def submit_many(root: Path, items: list[tuple[Path, SubmissionMeta]], *, replace
         return _regenerate(staging, outputs)
 
     _swap_in(root, prepare)
+    _refresh_project_readme(root, outputs)
     return list(incoming)

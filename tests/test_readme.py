@@ -1,0 +1,47 @@
+"""The README's promises: its example prediction scores, its commands exist, its table is generated."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from typer.testing import CliRunner
+
+from benchmark import score
+from benchmark.cli import app
+from benchmark.leaderboard import check
+
+
+def _readme(root):
+    return (root / "README.md").read_text(encoding="utf-8")
+
+
+def test_example_prediction_is_valid_and_scores(root):
+    block = re.search(r"```json\n(.*?)```", _readme(root), re.S).group(1)
+    report = score([json.loads(block)], bootstrap=0)
+    assert report["grounding"]["failed"] == 0
+    assert report.get("quotes.exact")["precision"] == 1.0
+    assert report.get("attribution.end_to_end")["precision"] == 1.0
+
+
+def test_every_isnad_command_in_the_readme_exists(root):
+    commands = set(re.findall(r"isnad ([a-z]+(?: [a-z]+)?)", _readme(root)))
+    runner = CliRunner()
+    assert commands
+    for cmd in commands:
+        words = cmd.split()
+        result = runner.invoke(app, [*words, "--help"])
+        if result.exit_code != 0:  # a second word may be an argument, not a sub-command
+            result = runner.invoke(app, [words[0], "--help"])
+        assert result.exit_code == 0, cmd
+
+
+def test_quickstart_commands_match_ci(root):
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'pip install -e ".[test]" && python -m pytest -q' in _readme(root)
+    assert 'python -m pip install -q -e ".[test]" && python -m pytest -q' in ci
+
+
+def test_the_committed_leaderboard_is_what_the_submissions_generate(root):
+    assert "<!-- generated:leaderboard -->" in _readme(root)
+    assert check(root) == []
