@@ -1,0 +1,214 @@
+"""Every speed target, measured side by side with its anchor in one run (not a test).
+
+    python tests/perf/bench.py [--quick]
+
+Prints, per target, the medians of several runs and the ratio the target is stated in.
+Machines here are noisy: ratios against an anchor measured in the same run are what count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+ROOT = HERE.parent.parent
+
+
+def median_time(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def row(name: str, value: str, anchor: str, ratio: str, target: str) -> None:
+    print(f"{name:44s} {value:>12s} {anchor:>12s} {ratio:>9s}   {target}")
+
+
+def cold_cli(runs: int) -> None:
+    from benchmark import load_gold
+    from benchmark.predictions import predictions_from_gold
+
+    tmp = Path(tempfile.mkdtemp())
+    f = tmp / "p.jsonl"
+    f.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in predictions_from_gold(load_gold())),
+                 encoding="utf-8")
+    isnad = shutil.which("isnad")
+    ours = median_time(lambda: subprocess.run([isnad, "score", str(f), "--json", "--bootstrap", "0"],
+                                              check=True, capture_output=True), runs)
+    anchor = median_time(lambda: subprocess.run([sys.executable, "-c", "import seqeval.metrics"], check=True,
+                                                capture_output=True), runs)
+    row("cold `isnad score` (article)", f"{ours:.3f}s", f"{anchor:.3f}s", f"{ours / anchor:.2f}",
+        "< 0.25 of `import seqeval.metrics`, < 0.5 s")
+
+
+def corpus_scoring(n_sentences: int, runs: int) -> None:
+    from nervaluate import Evaluator
+    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+    from seqeval.scheme import IOB2
+    from synthetic import corpus, predictions
+
+    from benchmark.dataset import iob2, sentence_rows
+    from benchmark.scoring import score
+
+    times = {}
+    for scale in (1, 2):
+        gold = corpus(n_sentences * scale)
+        preds = predictions(gold)
+        times[scale] = median_time(lambda: score(preds, gold, bootstrap=0), runs)
+        if scale == 1:
+            report = score(preds, gold, bootstrap=0).to_dict()
+            n_tokens = n_ents = n_quotes = 0
+            y_true, y_pred = [], []
+            for doc, p in zip(gold.documents, preds):
+                spans = [(e["start"], e["end"], e["label"]) for e in p["entities"]]
+                for i, r in enumerate(sentence_rows(doc)):
+                    toks = list(zip(r["token_starts"], r["token_ends"]))
+                    y_true.append(r["ner_tags"])
+                    y_pred.append(iob2(toks, [s for s in spans if doc.sentence_index(s[0]) == i]))
+                    n_tokens += len(toks)
+                n_ents += len(doc.entities)
+                n_quotes += len(doc.quotes)
+            ref = median_time(lambda: classification_report(y_true, y_pred, mode="strict", scheme=IOB2), runs)
+            same = (abs(precision_score(y_true, y_pred, mode="strict", scheme=IOB2) - report["entities"]["seqeval"]["precision"]) < 1e-12
+                    and abs(recall_score(y_true, y_pred, mode="strict", scheme=IOB2) - report["entities"]["seqeval"]["recall"]) < 1e-12
+                    and abs(f1_score(y_true, y_pred, mode="strict", scheme=IOB2) - report["entities"]["seqeval"]["f1"]) < 1e-12)
+            print(f"  corpus: {len(gold.documents)} documents, {len(y_true)} sentences, {n_tokens} tokens, "
+                  f"{n_ents} entities, {n_quotes} quotes; seqeval numbers equal: {same}")
+            true = [[{"label": m.label.value, "start": m.start, "end": m.end - 1} for m in d.entities] for d in gold.documents]
+            # nervaluate's outcome depends on the order of the predictions; ours does not (it
+            # sorts), so the reference gets them in start order, as in the oracle tests
+            pred = [sorted(({"label": e["label"], "start": e["start"], "end": e["end"] - 1} for e in p["entities"]),
+                           key=lambda x: (x["start"], x["end"])) for p in preds]
+            t = time.perf_counter()
+            nv = Evaluator(true, pred, tags=["PER", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"], loader="dict").evaluate()
+            nv_time = time.perf_counter() - t
+            strict_same = abs(nv["overall"]["strict"].f1 - report["entities"]["strict"]["f1"]) < 1e-12
+            row("all metrics, 1x corpus (no bootstrap)", f"{times[1]:.2f}s", f"{ref:.2f}s", f"{times[1] / ref:.3f}",
+                "< 0.1 of seqeval strict classification_report")
+            row("  nervaluate evaluate, same spans", f"{times[1]:.2f}s", f"{nv_time:.2f}s", f"{times[1] / nv_time:.3f}",
+                f"(for reference; strict F1 equal: {strict_same})")
+    row("all metrics, 2x corpus against 1x", f"{times[2]:.2f}s", f"{times[1]:.2f}s", f"{times[2] / times[1]:.2f}",
+        "<= 2.2 (linear)")
+
+
+def memory(n_sentences: int) -> None:
+    code = ("import sys, resource; sys.path.insert(0, %r); from synthetic import corpus, predictions; "
+            "from benchmark.scoring import score; g = corpus(%d); p = predictions(g); score(p, g, bootstrap=0); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)") % (str(HERE), n_sentences)
+    kb = int(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()[-1])
+    row("peak RSS, 1x corpus scoring", f"{kb / 1024:.0f} MB", "1024 MB", f"{kb / 1024 / 1024:.2f}", "< 1 GB")
+
+
+def bootstrap(runs: int) -> None:
+    from benchmark import load_gold
+    from benchmark.predictions import predictions_from_gold
+    from benchmark.scoring import score
+
+    gold = load_gold()
+    preds = predictions_from_gold(gold)
+    preds[0]["quotes"] = preds[0]["quotes"][::2]
+    with_b = median_time(lambda: score(preds, gold, bootstrap=1000), runs)
+    without = median_time(lambda: score(preds, gold, bootstrap=0), runs)
+    row("1,000 bootstrap resamples (article)", f"{with_b - without:.3f}s", "1.000s", f"{(with_b - without):.2f}", "< 1 s")
+
+
+def baselines(runs: int) -> None:
+    from baselines.registry import get_baseline
+
+    from benchmark import load_gold
+
+    text = load_gold().documents[0].text
+    big = ("\n".join([text] * (1_000_000 // len(text.encode("utf-8")) + 1)))
+    mb = len(big.encode("utf-8")) / 1e6
+    for name in ("quote-marks", "cue-rules"):
+        b = get_baseline(name)
+        t = median_time(lambda: b.predict("x", big), max(1, runs // 2))
+        row(f"baseline {name} throughput", f"{mb / t:.2f}MB/s", "1.00MB/s", f"{mb / t:.2f}", ">= 1 MB/s")
+    try:
+        from baselines.supervised import SupervisedBaseline
+    except ImportError:
+        return
+    sup = SupervisedBaseline()
+    t = time.perf_counter()
+    if hasattr(sup, "cross_validated_prediction"):
+        sup.cross_validated_prediction()
+    else:
+        sup.predict(load_gold().documents[0].id, text)
+    row("supervised cross-validation", f"{time.perf_counter() - t:.1f}s", "60s", "", "< 60 s on 2 cores")
+
+
+def leaderboard(sizes: tuple[int, int]) -> None:
+    from synthetic import predictions as _unused  # noqa: F401
+
+    from benchmark import load_gold
+    from benchmark.leaderboard import SubmissionMeta, board
+    from benchmark.leaderboard.submission import dump_meta
+    from benchmark.predictions import predictions_from_gold
+
+    gold = load_gold()
+    base = predictions_from_gold(gold)
+    times = {}
+    for n in sizes:
+        root = Path(tempfile.mkdtemp())
+        for i in range(n):
+            folder = root / "leaderboard/submissions" / f"s{i:04d}"
+            folder.mkdir(parents=True)
+            p = json.loads(json.dumps(base))
+            p[0]["quotes"] = p[0]["quotes"][i % 7:]
+            p[0]["entities"] = p[0]["entities"][i % 11:]
+            (folder / "predictions.jsonl").write_text(json.dumps(p[0], ensure_ascii=False) + "\n", encoding="utf-8")
+            (folder / "submission.yaml").write_text(dump_meta(SubmissionMeta(name=f"s{i}", date="2026-12-01")),
+                                                    encoding="utf-8")
+        t = time.perf_counter()
+        board.build(root, gold)
+        times[n] = time.perf_counter() - t
+        if n == sizes[-1]:
+            p = root / "leaderboard/submissions/s0000/predictions.jsonl"
+            d = json.loads(p.read_text(encoding="utf-8"))
+            d["quotes"] = d["quotes"][1:]
+            p.write_text(json.dumps(d, ensure_ascii=False) + "\n", encoding="utf-8")
+            t = time.perf_counter()
+            board.build(root, gold)
+            row(f"leaderboard rebuild, 1 of {n} changed", f"{time.perf_counter() - t:.1f}s", f"{times[n]:.1f}s",
+                f"{(time.perf_counter() - t) / times[n]:.2f}", "only the changed one rescored with bootstrap")
+        shutil.rmtree(root)
+    a, b = sizes
+    row(f"leaderboard build, {b} submissions", f"{times[b]:.1f}s", "30.0s", f"{times[b] / 30:.2f}", "< 30 s")
+    row(f"leaderboard build, {b} against {a}", f"{times[b]:.1f}s", f"{times[a]:.1f}s", f"{times[b] / times[a]:.2f}",
+        f"<= {2.2 * b / a / 2:.1f} (linear)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller corpus and fewer runs (a smoke run)")
+    args = ap.parse_args()
+    runs = 3 if args.quick else 5
+    n = 5_000 if args.quick else 50_000
+    print(f"# isnad-bench speed, {time.strftime('%Y-%m-%d')}, {platform.node()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}{' (quick)' if args.quick else ''}")
+    print(f"{'target':44s} {'ours':>12s} {'anchor':>12s} {'ratio':>9s}   goal")
+    cold_cli(7 if not args.quick else 3)
+    corpus_scoring(n, 3 if not args.quick else 1)
+    memory(n)
+    bootstrap(runs)
+    baselines(runs)
+    leaderboard((50, 100) if args.quick else (500, 1000))
+
+
+if __name__ == "__main__":
+    main()
