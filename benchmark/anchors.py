@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from .schema import Model
+from .text import occurrences
 
 
 class Anchor(Model):
@@ -14,15 +15,6 @@ class Anchor(Model):
     text: str = Field(min_length=1)
     context: str | None = None
     occurrence: int | None = Field(default=None, ge=0)
-
-
-def occurrences(haystack: str, needle: str) -> list[int]:
-    """Every start position of ``needle`` in ``haystack``, overlapping ones included."""
-    out, i = [], haystack.find(needle)
-    while i >= 0:
-        out.append(i)
-        i = haystack.find(needle, i + 1)
-    return out
 
 
 def resolve(anchor: Anchor, text: str) -> tuple[int, int]:

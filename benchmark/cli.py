@@ -32,14 +32,26 @@ def reports_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+def _report_changes(changed: list[str], unchanged: str) -> None:
+    typer.echo("\n".join(f"wrote {p}" for p in changed) if changed else unchanged)
+
+
+def _report_problems(problems: list[str], ok: str) -> None:
+    """Each problem on stderr and exit 1, or the all-clear line."""
+    for p in problems:
+        typer.echo(p, err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(ok)
+
+
 @gold_app.command("build")
 @reports_errors
 def gold_build(root: Path = RootOption) -> None:
     """Compile gold/source and the annotation passes into gold/data, the card and agreement."""
     from .goldbuild import build
 
-    changed = build(root)
-    typer.echo("\n".join(f"wrote {p}" for p in changed) if changed else "gold is up to date")
+    _report_changes(build(root), "gold is up to date")
 
 
 @gold_app.command("check")
@@ -48,19 +60,14 @@ def gold_check(root: Path = RootOption) -> None:
     """Exit 1 naming each problem when the gold data is stale or inconsistent."""
     from .goldbuild import check
 
-    problems = check(root)
-    for p in problems:
-        typer.echo(p, err=True)
-    if problems:
-        raise typer.Exit(1)
-    typer.echo("gold is consistent and up to date")
+    _report_problems(check(root), "gold is consistent and up to date")
 
 
 @gold_app.command("find")
 @reports_errors
 def gold_find(snippet: str, root: Path = RootOption, width: int = 25) -> None:
     """List every occurrence of SNIPPET in the seed with its index and context (for anchors)."""
-    from .anchors import occurrences
+    from .text import occurrences
     from .goldbuild import compile_gold
 
     for doc in compile_gold(root)[0]:
@@ -284,8 +291,7 @@ def leaderboard_build(root: Path = RootOption) -> None:
     """Regenerate leaderboard/results, README.md and index.html from leaderboard/submissions."""
     from .leaderboard import build
 
-    changed = build(root)
-    typer.echo("\n".join(f"wrote {p}" for p in changed) if changed else "leaderboard is up to date")
+    _report_changes(build(root), "leaderboard is up to date")
 
 
 @leaderboard_app.command("check")
@@ -294,12 +300,7 @@ def leaderboard_check(root: Path = RootOption) -> None:
     """Exit 1 naming each generated file that differs from what the submissions generate."""
     from .leaderboard import check
 
-    problems = check(root)
-    for p in problems:
-        typer.echo(p, err=True)
-    if problems:
-        raise typer.Exit(1)
-    typer.echo("leaderboard is up to date")
+    _report_problems(check(root), "leaderboard is up to date")
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m benchmark`

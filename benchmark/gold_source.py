@@ -12,9 +12,9 @@ from .errors import IsnadError
 from .schema import (Cluster, Document, EntityMention, Label, Model, Quote, QuoteType, Sentence,
                      SpeakerKind, TextSpan)
 from .spans import first_overlap
+from .text import QUOTE_MARKS
 from .yamlsafe import Path_, dotted, line_of, load_yaml
 
-QUOTE_MARKS = '"«»„“”‘’‚\''
 PROCLITICS = "وفبلك"
 MAX_PROCLITICS = 3
 

@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .text import QUOTE_MARKS, occurrences
+
 NORMALIZATION = "ar-v1"
 
 # harakat, tanwin, Quranic marks, superscript alef, and tatweel (the same set text.py treats as marks)
 _REMOVED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _FOLD = {"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
          "\u0649": "\u064a", "\u0629": "\u0647"}
-QUOTE_MARKS = "\"'«»“”„‟‘’‚‛‹›「」『』"
 _ENCLOSING = QUOTE_MARKS + " \t\r\n\u00a0\u200f\u200e"
 
 
@@ -61,15 +62,6 @@ def normalize(text: str) -> str:
 def _normalized_document(text: str) -> tuple[str, tuple[int, ...]]:
     norm, where = normalize_with_map(text)
     return norm, tuple(where)
-
-
-def occurrences(haystack: str, needle: str) -> list[int]:
-    """Every start of ``needle`` in ``haystack``, overlapping ones included."""
-    out, i = [], haystack.find(needle)
-    while i >= 0:
-        out.append(i)
-        i = haystack.find(needle, i + 1)
-    return out
 
 
 @dataclass(frozen=True)

@@ -210,7 +210,7 @@ def ground_document(pred: PredictionDocument | None, doc: Document,
 def predictions_from_gold(gold: Gold, *, text_only: bool = False, speaker: str = "cluster") -> list[dict]:
     """The gold written as predictions (a perfect system): offsets, or with ``text_only``
     the spans' texts with their occurrence. ``speaker`` is "cluster", "span" or "text"."""
-    from .grounding import occurrences
+    from .text import occurrences
 
     def span(doc: Document, s: int, e: int) -> dict:
         if not text_only:

@@ -14,6 +14,23 @@ _TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+|[^\s]")
 _PARAGRAPH_JOIN = re.compile(r"\.,\s+|\n+")
 
 
+# Quotation marks of Arabic and Western typography (ASCII ones included).
+QUOTE_MARKS = "\"'«»“”„‟‘’‚‛‹›「」『』"
+
+
+def occurrences(haystack: str, needle: str) -> list[int]:
+    """Every start position of ``needle`` in ``haystack``, overlapping ones included.
+
+    >>> occurrences("aaa", "aa")
+    [0, 1]
+    """
+    out, i = [], haystack.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = haystack.find(needle, i + 1)
+    return out
+
+
 @dataclass(frozen=True)
 class Segment:
     """A half-open ``[start, end)`` slice of the document text."""

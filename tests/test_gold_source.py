@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.anchors import Anchor, occurrences, resolve
+from benchmark.anchors import Anchor, resolve
+from benchmark.text import occurrences
 from benchmark.errors import IsnadError
 from benchmark.goldbuild import build, build_outputs, check
 

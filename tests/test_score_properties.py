@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import benchmark
 from benchmark.bootstrap import intervals, paired, percentile
 from benchmark.gold import Gold
-from benchmark.grounding import occurrences
+from benchmark.text import occurrences
 from benchmark.metrics import HEADLINE, figures
 from benchmark.predictions import predictions_from_gold
 from benchmark.schema import Document
