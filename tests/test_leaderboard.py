@@ -207,3 +207,14 @@ def test_unknown_field_in_submission_file_is_refused(board_root):
     with pytest.raises(IsnadError) as err:
         build(board_root)
     assert "score" in str(err.value) and str(path) in str(err.value)
+
+
+def test_the_project_readme_table_is_generated_and_checked(board_root):
+    readme = board_root / "README.md"
+    readme.write_text("# x\n\n<!-- generated:leaderboard -->\n<!-- /generated:leaderboard -->\nafter\n", encoding="utf-8")
+    assert "README.md" in build(board_root)
+    text = readme.read_text(encoding="utf-8")
+    assert "| 1 | Half |" in text and text.endswith("<!-- /generated:leaderboard -->\nafter\n")
+    assert check(board_root) == []
+    readme.write_text(text.replace("| 1 | Half |", "| 1 | Half (best!) |"), encoding="utf-8")
+    assert any(p.startswith("README.md") for p in check(board_root))
