@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from typing import Callable
+from typing import Any, Callable
 
 from benchmark.errors import IsnadError
 
@@ -57,11 +57,23 @@ def get_baseline(name: str) -> Extractor:
     return factory()
 
 
-def load_extractor(spec: str) -> Extractor:
+def load_extractor(spec: str, **options: Any) -> Extractor:
     """Load a user extractor from ``"package.module:object"``. The object may be an
     instance, a class or a zero-argument factory; it must have ``name``, ``description``
     and ``predict``. A missing ``attribute`` is supplied by the default helper.
-    A registered baseline name is accepted too."""
+    A registered baseline name is accepted too.
+
+    ``hf:MODEL`` and ``openai:MODEL`` build the adapters of :mod:`baselines.adapters`,
+    ``options`` (None values ignored) being their keyword arguments; any other spec takes
+    no options."""
+    from .adapters import build_adapter, is_adapter_spec
+
+    if is_adapter_spec(spec):
+        return build_adapter(spec, **options)  # type: ignore[no-any-return]
+    given = sorted(k for k, v in options.items() if v is not None)
+    if given:
+        flags = ", ".join("--" + k.replace("_", "-") for k in given)
+        raise IsnadError(f"{flags}: only for hf: and openai: extractors, not {spec!r}")
     if ":" not in spec:
         if spec in _REGISTRY:
             return get_baseline(spec)

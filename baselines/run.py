@@ -63,6 +63,9 @@ def predict_gold(extractor: Extractor, gold: Gold, track: str = "end-to-end") ->
     if track not in TRACKS:
         raise IsnadError(f"unknown track {track!r} (choose from: {', '.join(TRACKS)})", field="--track")
     out = []
+    if track == "end-to-end" and callable(getattr(extractor, "prefetch", None)):
+        # an adapter that can work on many documents at once (concurrent requests) does it first
+        _call(extractor, "prefetch", [(doc.id, doc.text) for doc in gold.documents])
     for doc in gold.documents:
         if track == "end-to-end":
             out.append(predict_text(extractor, doc.text, doc.id))

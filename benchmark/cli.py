@@ -18,15 +18,26 @@ app.add_typer(gold_app, name="gold")
 RootOption = typer.Option(Path("."), "--root", help="Repository checkout to act on.")
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n")).replace("\r", " ")
+
+
 def reports_errors(fn: Callable) -> Callable:
-    """Turn the project's IsnadError into one line on stderr and exit code 2."""
+    """Turn the project's IsnadError into one line on stderr and exit code 2. As a last resort
+    (the readers refuse such input themselves, naming file and line), input that exhausts the
+    stack or memory or is not Unicode is reported the same way instead of as a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except IsnadError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {_one_line(str(exc))}", err=True)
+            raise typer.Exit(2) from None
+        except (RecursionError, MemoryError, UnicodeError) as exc:
+            what = {RecursionError: "input nested too deeply", MemoryError: "input too large for memory"}.get(
+                type(exc), "input that is not valid Unicode")
+            typer.echo(f"error: cannot process {what} ({type(exc).__name__}: {_one_line(str(exc))[:200]})", err=True)
             raise typer.Exit(2) from None
 
     return wrapper
@@ -200,11 +211,40 @@ def baselines_run(names: list[str] = typer.Argument(None, help="Baselines to run
         typer.echo(f"submitted {slug}")
 
 
+ExtractorArgument = typer.Argument(..., help="A baseline name, module:object of your extractor, "
+                                   "hf:MODEL_FOLDER (token classifier) or openai:MODEL (chat LLM, with --base-url).")
+LabelMapOption = typer.Option(None, "--label-map", help="hf:/openai: model label -> benchmark label, as a JSON "
+                              "object or a JSON file, e.g. '{\"PERS\": \"PER\", \"MISC\": null}'.")
+BaseUrlOption = typer.Option(None, "--base-url", help="openai: the API root, e.g. http://127.0.0.1:8000/v1 "
+                             "(default: $OPENAI_BASE_URL).")
+ApiKeyEnvOption = typer.Option(None, "--api-key-env", help="openai: environment variable holding the API key "
+                               "(default: OPENAI_API_KEY, if set).")
+ConcurrencyOption = typer.Option(None, "--concurrency", min=1, help="openai: requests in flight at once (default 1).")
+CacheDirOption = typer.Option(None, "--cache-dir", help="openai: reply cache folder (default "
+                              "~/.cache/isnad-bench/llm; 'none' to disable).")
+TimeoutOption = typer.Option(None, "--timeout", min=0.001, help="openai: seconds to wait for one reply (default 120).")
+
+
+def _adapter_options(label_map: str | None, base_url: str | None, api_key_env: str | None,
+                     concurrency: int | None, cache_dir: str | None, timeout: float | None) -> dict:
+    return {"label_map": label_map, "base_url": base_url, "api_key_env": api_key_env,
+            "concurrency": concurrency, "cache_dir": cache_dir, "timeout": timeout}
+
+
+def _extractor_info(extractor) -> dict:
+    """What a report records about the extractor that produced it."""
+    info = extractor.info() if callable(getattr(extractor, "info", None)) else {}
+    return {"name": getattr(extractor, "name", str(extractor)), **info}
+
+
 @app.command("predict")
 @reports_errors
-def predict_cmd(name: str = typer.Argument(..., help="A baseline name, or module:object of your extractor."),
+def predict_cmd(name: str = ExtractorArgument,
                 text_file: Path = typer.Option(..., "--text-file", help="UTF-8 text to run on."),
-                doc_id: str = typer.Option(None, "--id", help="Document id (the file name by default).")) -> None:
+                doc_id: str = typer.Option(None, "--id", help="Document id (the file name by default)."),
+                label_map: str = LabelMapOption, base_url: str = BaseUrlOption, api_key_env: str = ApiKeyEnvOption,
+                concurrency: int = ConcurrencyOption, cache_dir: str = CacheDirOption,
+                timeout: float = TimeoutOption) -> None:
     """Run an extractor on any text and print its prediction (one JSONL line)."""
     import json
 
@@ -215,30 +255,48 @@ def predict_cmd(name: str = typer.Argument(..., help="A baseline name, or module
         text = text_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise IsnadError(f"cannot read: {exc}", file=str(text_file)) from None
-    pred = predict_text(load_extractor(name), text, doc_id or text_file.stem)
+    extractor = load_extractor(name, **_adapter_options(label_map, base_url, api_key_env, concurrency,
+                                                        cache_dir, timeout))
+    pred = predict_text(extractor, text, doc_id or text_file.stem)
+    _warn(list(getattr(extractor, "warnings", [])))
     typer.echo(json.dumps(pred, ensure_ascii=False))
 
 
 @app.command("evaluate")
 @reports_errors
-def evaluate_cmd(name: str = typer.Argument(..., help="A baseline name, or module:object of your extractor."),
+def evaluate_cmd(name: str = ExtractorArgument,
                  track: str = TrackOption, gold: Path = GoldOption,
                  json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
                  bootstrap: int = typer.Option(1000, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
                  seed: int = typer.Option(12345, "--seed", help="Bootstrap seed."),
-                 out: Path = typer.Option(None, "--out", help="Also write the predictions here (JSONL).")) -> None:
-    """Run an extractor over the gold and print its score (as `isnad score`)."""
+                 out: Path = typer.Option(None, "--out", help="Also write the predictions here (JSONL)."),
+                 label_map: str = LabelMapOption, base_url: str = BaseUrlOption, api_key_env: str = ApiKeyEnvOption,
+                 concurrency: int = ConcurrencyOption, cache_dir: str = CacheDirOption,
+                 timeout: float = TimeoutOption) -> None:
+    """Run an extractor over the gold and print its score (as `isnad score`), with what
+    produced it: the JSON report's "extractor" key, and the adapter's part of the signature
+    (e.g. the prompt version)."""
     from baselines.registry import load_extractor
     from baselines.run import predict_gold
 
     from .gold import load_gold
+    from .report import Report
     from .scoring import score
 
     g = load_gold(gold)
-    preds = predict_gold(load_extractor(name), g, track)
+    extractor = load_extractor(name, **_adapter_options(label_map, base_url, api_key_env, concurrency,
+                                                        cache_dir, timeout))
+    preds = predict_gold(extractor, g, track)
     if out is not None:
         _write_jsonl(out, preds)
-    _show(score(preds, g, bootstrap=bootstrap, seed=seed), json_out)
+    data = score(preds, g, bootstrap=bootstrap, seed=seed).to_dict()
+    part = getattr(extractor, "signature_part", None)
+    if part:
+        data["signature"] = f"{data['signature']}|{part}"
+    data["extractor"] = _extractor_info(extractor)
+    data["warnings"] = list(data.get("warnings", [])) + [
+        f"{data['extractor']['name']}: {w}" for w in getattr(extractor, "warnings", [])]
+    _show(Report(data), json_out)
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:

@@ -1,0 +1,456 @@
+"""Shared pieces of the adapters: tolerant JSON parsing of model replies, label mapping,
+and grounding of text spans returned by a model in the document.
+
+Nothing here imports a heavy library: the CLI and the core install stay light.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from benchmark.errors import IsnadError
+from benchmark.grounding import ground, occurrences
+from benchmark.schema import LABELS, QUOTE_TYPES
+
+# --- tolerant JSON ------------------------------------------------------------------------
+
+
+class ReplyParseError(ValueError):
+    """A model reply holds no JSON object or list that can be read."""
+
+
+_FENCE = re.compile(r"```[ \t]*(?:json|JSON|javascript)?[ \t]*\n?(.*?)```", re.S)
+
+
+def _strip_trailing_commas(s: str) -> str:
+    """``s`` with every comma that directly precedes ``}`` or ``]`` removed (outside strings)."""
+    out: list[str] = []
+    in_str = esc = False
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        if in_str:
+            out.append(ch)
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+            out.append(ch)
+        elif ch == ",":
+            j = i + 1
+            while j < n and s[j] in " \t\r\n":
+                j += 1
+            if j < n and s[j] in "}]":
+                i += 1
+                continue
+            out.append(ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _decode_first(s: str) -> Any:
+    """The first JSON object or list that decodes at some ``{`` or ``[`` of ``s``."""
+    decoder = json.JSONDecoder()
+    found: list[Any] = []
+    for m in re.finditer(r"[\[{]", s):
+        try:
+            value, _ = decoder.raw_decode(s, m.start())
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+        if isinstance(value, list) and not found:
+            found.append(value)
+            # a list of no objects (a citation "[1]" in prose): an object further on is preferred
+            if any(isinstance(x, dict) for x in value):
+                return value
+    if found:
+        return found[0]
+    raise ReplyParseError("no JSON object or list in the reply")
+
+
+def parse_json_reply(reply: str) -> Any:
+    """A JSON object or list read tolerantly from a model's reply: the whole reply, else a
+    ```json fenced block, else the first object or list inside prose; trailing commas are
+    accepted. Raises :class:`ReplyParseError` when there is none.
+
+    >>> parse_json_reply('Here you go:\\n```json\\n{"quotes": [1, 2,],}\\n```')
+    {'quotes': [1, 2]}
+    >>> parse_json_reply('The answer is [{"text": "x"}] as asked.')
+    [{'text': 'x'}]
+    """
+    if not isinstance(reply, str) or not reply.strip():
+        raise ReplyParseError("empty reply")
+    candidates = [reply.strip()] + [m.group(1).strip() for m in _FENCE.finditer(reply)]
+    for c in candidates:
+        for variant in (c, _strip_trailing_commas(c)):
+            try:
+                value = json.loads(variant)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(value, (dict, list)):
+                return value
+    for c in candidates[1:] + candidates[:1]:
+        try:
+            return _decode_first(_strip_trailing_commas(c))
+        except ReplyParseError:
+            continue
+    raise ReplyParseError("no JSON object or list in the reply")
+
+
+# --- labels -------------------------------------------------------------------------------
+
+#: Entity types of common NER label sets → this benchmark's labels (None: dropped).
+DEFAULT_LABEL_MAP: dict[str, str | None] = {
+    "PER": "PER", "PERS": "PER", "PERSON": "PER", "PEOPLE": "PER",
+    "ORG": "ORG", "ORGANIZATION": "ORG", "ORGANISATION": "ORG", "ORGS": "ORG",
+    "GPE": "GPE", "COUNTRY": "GPE", "CITY": "GPE",
+    "LOC": "LOC", "LOCATION": "LOC",
+    "FAC": "FAC", "FACILITY": "FAC",
+    "NORP": "NORP", "NATIONALITY": "NORP",
+    "EVENT": "EVENT", "EVT": "EVENT",
+    "MISC": None,
+    # quote spans (a model that also tags quotes)
+    "QUOTE": "QUOTE", "QUOTATION": "QUOTE", "Q": "QUOTE",
+    "DIRECT": "QUOTE:direct", "INDIRECT": "QUOTE:indirect", "MIXED": "QUOTE:mixed",
+}
+
+_PREFIX = re.compile(r"^(?:([BIESLU])[-_])?(.+?)(?:[-_]([BIESLU]))?$")
+
+
+def split_bio(raw: str) -> tuple[str, str]:
+    """``(prefix, type)`` of a tag: ``B-PERS`` → ``("B", "PERS")``, ``O`` → ``("O", "")``,
+    ``PERSON`` → ``("I", "PERSON")`` (no prefix: inside), ``LOC-B`` → ``("B", "LOC")``."""
+    raw = raw.strip()
+    if raw.upper() in ("O", "OUTSIDE", ""):
+        return "O", ""
+    m = _PREFIX.match(raw)
+    if m is None:  # pragma: no cover - the pattern matches any non-empty string
+        return "I", raw
+    pre, typ, post = m.group(1), m.group(2), m.group(3)
+    prefix = (pre or post or "I").upper()
+    return {"L": "E", "U": "S"}.get(prefix, prefix), typ
+
+
+def _normalized_target(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise IsnadError(f"label map value {value!r} is not a string or null", field=where)
+    v = value.strip()
+    if v.upper() in ("", "O", "NONE", "DROP", "NULL"):
+        return None
+    if v.upper() in LABELS:
+        return v.upper()
+    if v.lower() in QUOTE_TYPES:
+        return f"QUOTE:{v.lower()}"
+    if v.upper() == "QUOTE" or v.upper().startswith("QUOTE:") and v.split(":", 1)[1].lower() in QUOTE_TYPES:
+        return v.upper() if v.upper() == "QUOTE" else f"QUOTE:{v.split(':', 1)[1].lower()}"
+    raise IsnadError(f"label map value {value!r} is none of {', '.join(LABELS)}, "
+                     f"{', '.join(QUOTE_TYPES)}, QUOTE or null", field=where)
+
+
+def load_label_map(spec: str | Path | dict | None) -> dict[str, str | None]:
+    """The label map given as a dict, a JSON object string or a JSON file path, merged over
+    :data:`DEFAULT_LABEL_MAP` (keys compared case-insensitively, with or without B-/I-)."""
+    merged = {k.upper(): v for k, v in DEFAULT_LABEL_MAP.items()}
+    if spec is None or spec == "":
+        return merged
+    if isinstance(spec, dict):
+        user = spec
+    else:
+        raw = str(spec).strip()
+        if not raw.startswith("{"):
+            path = Path(raw).expanduser()
+            try:
+                raw = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise IsnadError(f"cannot read the label map: {exc}", field="--label-map") from None
+        try:
+            user = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise IsnadError(f"the label map is not JSON: {exc.msg} (column {exc.colno})",
+                             field="--label-map") from None
+        if not isinstance(user, dict):
+            raise IsnadError("the label map must be a JSON object {\"MODEL_LABEL\": \"PER\", ...}",
+                             field="--label-map")
+    for k, v in user.items():
+        merged[str(k).strip().upper()] = _normalized_target(v, f"--label-map[{k!r}]")
+    return merged
+
+
+class LabelMapper:
+    """Maps a model's raw tags to ``(prefix, target)``; ``target`` is a benchmark label,
+    ``QUOTE`` / ``QUOTE:<type>``, or None (outside, or dropped: counted in ``dropped``)."""
+
+    def __init__(self, label_map: str | Path | dict | None = None) -> None:
+        self.table = load_label_map(label_map)
+        self.dropped: Counter[str] = Counter()
+
+    def target(self, raw: str) -> tuple[str, str | None]:
+        prefix, typ = split_bio(raw)
+        if prefix == "O":
+            return "O", None
+        key = raw.strip().upper()
+        if key in self.table:
+            return prefix, self.table[key]
+        if typ.upper() in self.table:
+            return prefix, self.table[typ.upper()]
+        return prefix, "?"  # unknown: dropped by the caller, which counts it
+
+    def map(self, raw: str) -> tuple[str, str | None]:
+        """``(prefix, target)``; a tag that maps to nothing is counted as dropped."""
+        prefix, target = self.target(raw)
+        if prefix != "O" and target in (None, "?"):
+            self.dropped[raw] += 1
+            return prefix, None
+        return prefix, target
+
+
+# --- grounding of text spans ----------------------------------------------------------------
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without surrounding whitespace and punctuation (None when nothing is left)."""
+    while start < end and not (text[start].isalnum() or _is_mark(text[start])):
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or _is_mark(text[end - 1])):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _is_mark(ch: str) -> bool:
+    return "\u0610" <= ch <= "\u061a" or "\u064b" <= ch <= "\u065f" or ch in "\u0670\u0640"
+
+
+_PROCLITICS = "وفبلك"
+
+
+def whole_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is whole words, up to two proclitics (و ف ب ل ك) before it."""
+    if end < len(text) and text[end].isalnum():
+        return False
+    k = start
+    for _ in range(3):
+        if k == 0 or not text[k - 1].isalnum():
+            return True
+        if text[k - 1] not in _PROCLITICS:
+            return False
+        k -= 1
+    return False
+
+
+class Grounder:
+    """Grounds the text spans a model returned for one passage (``passage`` starting at
+    document offset ``offset``).
+
+    A text with an explicit ``occurrence`` takes that occurrence (as the scorer would). Without
+    one, a repeated text takes, among its whole-word occurrences not taken by an earlier item
+    of the same kind, the first one after the previous item (models list mentions in text
+    order), else the first free one; failing all that, grounding as the scorer does it."""
+
+    def __init__(self, passage: str, offset: int = 0) -> None:
+        self.passage = passage
+        self.offset = offset
+        self._taken: dict[str, list[tuple[int, int]]] = {}
+        self._cursor: dict[str, int] = {}
+
+    def span(self, text: str, kind: str, occurrence: int | None = None) -> tuple[int, int] | None:
+        """Document offsets of ``text`` (kind: "entity", "quote"...), None when not found."""
+        if not text or not text.strip():
+            return None
+        taken = self._taken.setdefault(kind, [])
+        found: tuple[int, int] | None = None
+        if occurrence is None:
+            free = [(h, h + len(text)) for h in occurrences(self.passage, text)
+                    if whole_word(self.passage, h, h + len(text))
+                    and not any(h < e and s < h + len(text) for s, e in taken)]
+            cursor = self._cursor.get(kind, 0)
+            after = [c for c in free if c[0] >= cursor]
+            found = after[0] if after else (free[0] if free else None)
+        if found is None:
+            g = ground(self.passage, text, occurrence)
+            if not g.ok:
+                return None
+            found = (g.start, g.end)
+        taken.append(found)
+        self._cursor[kind] = found[0]
+        return found[0] + self.offset, found[1] + self.offset
+
+    def near(self, text: str, anchor: tuple[int, int] | None) -> tuple[int, int] | None:
+        """Document offsets of the occurrence of ``text`` closest to the ``anchor`` span (a cue
+        near its quote); the first occurrence without an anchor."""
+        if not text or not text.strip():
+            return None
+        hits = occurrences(self.passage, text)
+        if not hits:
+            g = ground(self.passage, text)
+            return None if not g.ok else (g.start + self.offset, g.end + self.offset)
+        if anchor is None:
+            s = hits[0]
+        else:
+            a0, a1 = anchor[0] - self.offset, anchor[1] - self.offset
+
+            def distance(h: int) -> tuple[int, int]:
+                e = h + len(text)
+                if e <= a0:
+                    return a0 - e, 0
+                if h >= a1:
+                    return h - a1, 1
+                return len(self.passage), 2  # overlapping the quote: the last resort
+
+            s = min(hits, key=distance)
+        return s + self.offset, s + len(text) + self.offset
+
+
+# --- a model's JSON reply → prediction items ------------------------------------------------
+
+_QUOTE_TEXT_KEYS = ("text", "quote", "content", "span")
+_ENTITY_TEXT_KEYS = ("text", "mention", "name", "span")
+
+
+def _text_of(value: Any, keys: tuple[str, ...] = ("text", "name", "mention", "span")) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        for k in keys:
+            if isinstance(value.get(k), str) and value[k].strip():
+                return value[k].strip()
+    return None
+
+
+def _occurrence(value: Any) -> int | None:
+    if isinstance(value, dict):
+        occ = value.get("occurrence")
+        if isinstance(occ, int) and not isinstance(occ, bool) and occ >= 0:
+            return occ
+    return None
+
+
+def split_reply(obj: Any) -> tuple[list[Any], list[Any]]:
+    """``(entities, quotes)`` items of a reply: ``{"entities": [...], "quotes": [...]}``, or a
+    list of such objects, or a flat list whose items with a ``label`` are entities and the
+    others quotes."""
+    entities: list[Any] = []
+    quotes: list[Any] = []
+    if isinstance(obj, dict):
+        lower = {str(k).lower(): v for k, v in obj.items()}
+        if not any(k in lower for k in ("entities", "quotes", "quotations", "mentions")):
+            if any(k in lower for k in ("label", "type", *_QUOTE_TEXT_KEYS)):
+                return split_reply([obj])
+        for k in ("entities", "mentions"):
+            if isinstance(lower.get(k), list):
+                entities += lower[k]
+        for k in ("quotes", "quotations"):
+            if isinstance(lower.get(k), list):
+                quotes += lower[k]
+        return entities, quotes
+    if isinstance(obj, list):
+        for item in obj:
+            if isinstance(item, dict) and any(str(k).lower() in ("entities", "quotes") for k in item):
+                e, q = split_reply(item)
+                entities += e
+                quotes += q
+            elif isinstance(item, dict) and "label" in {str(k).lower() for k in item}:
+                entities.append(item)
+            else:
+                quotes.append(item)
+    return entities, quotes
+
+
+def _get(d: dict, *keys: str) -> Any:
+    lower = {str(k).lower(): v for k, v in d.items()}
+    for k in keys:
+        if k in lower:
+            return lower[k]
+    return None
+
+
+def _quote_type(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    v = value.strip().lower()
+    for t in QUOTE_TYPES:
+        if v == t or v.startswith(t):
+            return t
+    return {"partial": "mixed", "reported": "indirect", "paraphrase": "indirect", "verbatim": "direct"}.get(v)
+
+
+def reply_items(obj: Any, grounder: Grounder, mapper: LabelMapper, warnings: list[str],
+                where: str = "") -> tuple[list[dict], list[dict]]:
+    """Entities and quotes of a parsed reply, their texts grounded in the passage.
+
+    A span the passage does not hold is kept as a text-only span (``{"text": ...}``), so
+    the scorer, which grounds texts against the whole document, counts it (as a false
+    positive when it fails there too); each is named in ``warnings``. Items that are not
+    spans at all (no text, unknown label) are dropped with a warning."""
+    raw_entities, raw_quotes = split_reply(obj)
+    entities: list[dict] = []
+    quotes: list[dict] = []
+    for k, item in enumerate(raw_entities):
+        text = _text_of(item, _ENTITY_TEXT_KEYS)
+        label_raw = _get(item, "label", "type", "entity_type", "category") if isinstance(item, dict) else None
+        if text is None or not isinstance(label_raw, str):
+            warnings.append(f"{where}entities[{k}]: dropped (no text or no label): {str(item)[:80]!r}")
+            continue
+        _, label = mapper.map(label_raw)
+        if label is None or label not in LABELS:
+            warnings.append(f"{where}entities[{k}]: dropped (label {label_raw!r} maps to no entity label)")
+            continue
+        span = grounder.span(text, "entity", _occurrence(item))
+        if span is None:
+            warnings.append(f"{where}entities[{k}]: not found in the text, kept as a text span: {text[:60]!r}")
+            entities.append({"text": text, "label": label})
+        else:
+            entities.append({"start": span[0], "end": span[1], "label": label})
+    for k, item in enumerate(raw_quotes):
+        text = _text_of(item, _QUOTE_TEXT_KEYS)
+        if text is None:
+            warnings.append(f"{where}quotes[{k}]: dropped (no text): {str(item)[:80]!r}")
+            continue
+        d = item if isinstance(item, dict) else {}
+        q: dict[str, Any] = {}
+        span = grounder.span(text, "quote", _occurrence(d))
+        if span is None:
+            warnings.append(f"{where}quotes[{k}]: not found in the text, kept as a text span: {text[:60]!r}")
+            q["text"] = text
+        else:
+            q["start"], q["end"] = span
+        qtype = _quote_type(_get(d, "type", "quote_type", "kind"))
+        if qtype is not None:
+            q["type"] = qtype
+        cue_raw = _get(d, "cue", "cue_text", "verb", "reporting_verb")
+        cue_text = _text_of(cue_raw)
+        if cue_text is not None:
+            occ = _occurrence(cue_raw)
+            cue = grounder.span(cue_text, "cue", occ) if occ is not None else grounder.near(cue_text, span)
+            if cue is None:
+                warnings.append(f"{where}quotes[{k}].cue: not found in the text, kept as a text span: {cue_text[:60]!r}")
+                q["cue"] = {"text": cue_text}
+            else:
+                q["cue"] = {"start": cue[0], "end": cue[1]}
+        speaker = _text_of(_get(d, "speaker", "source", "speaker_text", "attributed_to"))
+        if speaker is not None:
+            q["speaker"] = {"text": speaker}  # a name: the scorer resolves it against the entities
+        quotes.append(q)
+    return entities, quotes
+
+
+def drop_overlapping_quotes(quotes: list[dict], warnings: list[str], where: str = "") -> list[dict]:
+    """Grounded quotes that overlap an earlier-listed grounded quote are dropped (with a warning)."""
+    kept: list[dict] = []
+    for q in quotes:
+        if "start" in q and any("start" in p and q["start"] < p["end"] and p["start"] < q["end"] for p in kept):
+            warnings.append(f"{where}quote {q['start']}..{q['end']} overlaps another: dropped")
+            continue
+        kept.append(q)
+    return kept
