@@ -13,8 +13,8 @@ participles «مؤكدا»), the previous quote's speaker.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 
 from .arabic import normalize, stems
 from .base import Prediction, Speaker
@@ -29,6 +29,7 @@ _POSTPOSED = {"كما", "حسبما", "بحسب", "حسب", "وفق", "وفقا"
 _ADVERBIALS = {"اليوم", "امس", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعة", "السبت",
                "ايضا", "كذلك", "مجددا", "مساء", "صباح"}
 _SAYING = {"قائلا", "قائلة", "قائلين"}
+_CLAUSE_BREAKERS = (_TRAILING_ATTRIBUTION | _POSTPOSED) - {"على"}
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,11 @@ class CueHit:
 
 def find_cues(toks: list[Token]) -> list[CueHit]:
     """Every reporting cue of the document (proclitics و ف stripped)."""
-    table = cues()
     out = []
     for t in toks:
-        for off, s in stems(t.text, prepositions=False):
-            if s in table:
-                out.append(CueHit(t.index, t.start + off, t.end, table[s]))
-                break
+        hit = t.info.cue
+        if hit is not None:
+            out.append(CueHit(t.index, t.start + hit[0], t.end, hit[1]))
     return out
 
 
@@ -62,22 +61,56 @@ class _Doc:
     marks: list[MarkedSpan]
     mark_by_open: dict[int, MarkedSpan]
     cue_at: dict[int, CueHit]
+    # derived indexes (sentences are runs of consecutive tokens; mentions and marks are
+    # sorted and never overlap, so their starts and ends are both increasing)
+    _starts: list[int] = field(init=False, repr=False)
+    _sent_first: list[int] = field(init=False, repr=False)
+    _sent_last: list[int] = field(init=False, repr=False)
+    mention_firsts: list[int] = field(init=False, repr=False)
+    mention_lasts: list[int] = field(init=False, repr=False)
+    mark_opens: list[int] = field(init=False, repr=False)
+    _titled: dict[str, tuple[list[int], list[Mention]]] = field(init=False, repr=False)
+    _comp: dict[int, int | None] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._starts = [t.start for t in self.toks]
+        first: list[int] = []
+        last: list[int] = []
+        for t in self.toks:
+            while len(first) <= t.sentence:
+                first.append(t.index)
+                last.append(t.index)
+            last[t.sentence] = t.index + 1
+        self._sent_first, self._sent_last = first, last
+        self.mention_firsts = [m.first for m in self.mentions]
+        self.mention_lasts = [m.last for m in self.mentions]
+        self.mark_opens = [m.open for m in self.marks]
+        titled: dict[str, tuple[list[int], list[Mention]]] = {}
+        for m in self.mentions:
+            if m.label == "PER" and m.title:
+                for w in set(m.title):
+                    starts, ms = titled.setdefault(w, ([], []))
+                    starts.append(m.start)
+                    ms.append(m)
+        self._titled = titled
+        self._comp = {}
 
     def sentence_end(self, i: int) -> int:
-        s, j = self.toks[i].sentence, i
-        while j < len(self.toks) and self.toks[j].sentence == s:
-            j += 1
-        return j
+        return self._sent_last[self.toks[i].sentence]
 
     def sentence_start(self, i: int) -> int:
-        s, j = self.toks[i].sentence, i
-        while j > 0 and self.toks[j - 1].sentence == s:
-            j -= 1
-        return j
+        return self._sent_first[self.toks[i].sentence]
 
     def token_at(self, offset: int) -> int:
-        starts = [t.start for t in self.toks]
-        return max(0, bisect_right(starts, offset) - 1)
+        return max(0, bisect_right(self._starts, offset) - 1)
+
+    def last_titled_person(self, word: str, before: int) -> Mention | None:
+        """The last PER mention starting before ``before`` whose title holds ``word``."""
+        hit = self._titled.get(word)
+        if hit is None:
+            return None
+        k = bisect_left(hit[0], before) - 1
+        return hit[1][k] if k >= 0 else None
 
 
 def _prepare(text: str) -> _Doc:
@@ -88,8 +121,48 @@ def _prepare(text: str) -> _Doc:
                 {m.open: m for m in marks}, {c.index: c for c in find_cues(toks)})
 
 
+_COMP_INDEX: list = []
+
+
+def _complementizer_index() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word -> the rest of every complementizer starting with it, longest first."""
+    seqs = complementizers()
+    if not _COMP_INDEX or _COMP_INDEX[0] is not seqs:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for seq in seqs:
+            if seq:
+                index.setdefault(seq[0], []).append(seq[1:])
+        _COMP_INDEX[:] = [seqs, {w: tuple(sorted(r, key=len, reverse=True)) for w, r in index.items()},
+                          any(not seq for seq in seqs)]
+    return _COMP_INDEX[1]
+
+
 def _complementizer_at(doc: _Doc, k: int) -> int | None:
     """Token index after a complementizer sequence starting at ``k``, else None."""
+    memo = doc._comp
+    if k in memo:
+        return memo[k]
+    index = _complementizer_index()
+    if _COMP_INDEX[2]:  # pragma: no cover - an empty complementizer matches anywhere
+        memo[k] = _complementizer_scan(doc, k)
+        return memo[k]
+    toks = doc.toks
+    best = None
+    if k < len(toks):
+        end = doc.sentence_end(k)
+        for w in toks[k].info.stems:
+            for rest in index.get(w, ()):
+                j = k + 1 + len(rest)
+                if best is not None and j <= best:
+                    break
+                if j <= end and all(toks[k + 1 + n].norm == r for n, r in enumerate(rest)):
+                    best = j
+                    break
+    memo[k] = best
+    return best
+
+
+def _complementizer_scan(doc: _Doc, k: int) -> int | None:
     end = doc.sentence_end(k) if k < len(doc.toks) else k
     for seq in complementizers():
         j = k + len(seq)
@@ -120,10 +193,8 @@ class _Linker:
         """An earlier PER introduced with the same title word (e.g. «الوزير» -> a minister)."""
         head = self.doc.toks[k].readings[-1][1]
         head = head[2:] if head.startswith("ال") else head
-        for m in reversed(self.doc.mentions):
-            if m.label == "PER" and m.start < before and m.title and head in m.title:
-                return _span(m)
-        return None
+        m = self.doc.last_titled_person(head, before)
+        return _span(m) if m is not None else None
 
     def subject_after(self, c: int) -> tuple[dict | None, int]:
         """Speaker span named after the cue at token ``c`` and the token index after the
@@ -174,8 +245,11 @@ class _Linker:
     def subject_before(self, c: int) -> dict | None:
         """SVO: a PER/ORG/GPE mention ending at most two tokens before the cue, same sentence."""
         lo = self.doc.sentence_start(c)
-        for m in reversed(self.doc.mentions):
-            if m.last <= c and m.first >= lo and c - m.last <= 2 and m.label in ("PER", "ORG", "GPE"):
+        mentions = self.doc.mentions
+        # the mentions ending after ``c`` (a suffix of the sorted list) can neither match nor stop the scan
+        for idx in range(bisect_right(self.doc.mention_lasts, c) - 1, -1, -1):
+            m = mentions[idx]
+            if m.first >= lo and c - m.last <= 2 and m.label in ("PER", "ORG", "GPE"):
                 between = self.doc.toks[m.last:c]
                 if all(t.text in ("،", ",") for t in between):
                     return _span(m)
@@ -216,8 +290,7 @@ class CueRulesBaseline:
                 prev = toks[k - 1].text
                 if prev in ("،", ",") or t.text[:1] in "وف":
                     break
-            if t.text in ("،", ",") and k + 1 < end and (toks[k + 1].norm in _TRAILING_ATTRIBUTION | _POSTPOSED
-                                                         and toks[k + 1].norm != "على"):
+            if t.text in ("،", ",") and k + 1 < end and toks[k + 1].norm in _CLAUSE_BREAKERS:
                 break
             k += 1
         while k > s and toks[k - 1].text in _CLAUSE_PUNCT:
@@ -228,7 +301,10 @@ class CueRulesBaseline:
         if e <= s:
             return None
         start, end = doc.toks[s].start, doc.toks[e - 1].end
-        inside = [m for m in doc.marks if start <= m.open and m.close < end]
+        # a quotation inside [start, end): the first one opening at or after ``start``
+        # closes first (the marks never overlap)
+        first = bisect_left(doc.mark_opens, start)
+        inside = first < len(doc.marks) and doc.marks[first].close < end
         if qtype == "indirect" and inside:
             qtype = "mixed"
         return {"start": start, "end": end, "type": qtype}
@@ -274,9 +350,8 @@ class CueRulesBaseline:
                 continue
             used_cues.add(hit.index)
             used_cues.update(consumed)
-            for m in doc.marks:
-                if q["start"] - 1 <= m.open < q["end"] + 1:
-                    used_marks.add(m.open)
+            opens = doc.mark_opens
+            used_marks.update(opens[bisect_left(opens, q["start"] - 1):bisect_left(opens, q["end"] + 1)])
             quotes.append(q)
             taken_until = q["end"]
             if q["speaker"] is not None:
@@ -351,11 +426,16 @@ class CueRulesBaseline:
                 sp = sp or link.last
             return {"start": m.start, "end": m.end, "type": "direct",
                     "cue": {"start": hit.start, "end": hit.end}, "speaker": sp}
-        if o > 0 and toks[o - 1].text == ":" and len(doc.toks[o + 1:c - 1]) >= 3:
+        if o > 0 and toks[o - 1].text == ":" and min(c - 1, limit) - min(o + 1, limit) >= 3:
             sp = None
             lo = doc.sentence_start(o)
-            for mm in reversed(doc.mentions):
-                if mm.last <= o - 1 and mm.first >= lo and mm.label in ("PER", "ORG", "GPE"):
+            # the last mention ending by ``o - 1`` that starts in the sentence (mentions are
+            # sorted: once one starts before ``lo`` every earlier one does)
+            for idx in range(bisect_right(doc.mention_lasts, o - 1) - 1, -1, -1):
+                mm = doc.mentions[idx]
+                if mm.first < lo:
+                    break
+                if mm.label in ("PER", "ORG", "GPE"):
                     sp = _span(mm)
                     break
             return {"start": m.start, "end": m.end, "type": "direct", "cue": None,

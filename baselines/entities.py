@@ -13,36 +13,112 @@ from functools import lru_cache
 
 from benchmark.text import split_sentences, tokenize
 
+try:  # the benchmark tokenizer's pattern: one pass over a sentence, no Segment objects
+    from benchmark.text import _TOKEN
+except ImportError:  # pragma: no cover
+    _TOKEN = None
+
 from .arabic import is_arabic_word, normalize, stems
 from .lexicon import cues, gazetteer, phrase_set, word_set
 
 
-@dataclass(frozen=True)
 class Token:
-    """A token of the document with its sentence and its clitic-stripped readings."""
+    """A token of the document with its sentence and its clitic-stripped readings.
 
-    index: int
-    start: int
-    end: int
-    text: str
-    sentence: int
-    readings: tuple[tuple[int, str], ...]
+    ``norm`` is the normalized token (the first reading); ``info`` holds what depends on
+    the token's text alone (lexicon flags), shared by every occurrence of that text."""
 
-    @property
-    def norm(self) -> str:
-        return self.readings[0][1]
+    __slots__ = ("index", "start", "end", "text", "sentence", "readings", "norm", "info")
+
+    def __init__(self, index: int, start: int, end: int, text: str, sentence: int,
+                 readings: tuple[tuple[int, str], ...] | None = None, info: _WordInfo | None = None) -> None:
+        if info is None:
+            info = _word_info(text) if readings is None or readings == _word_info(text).readings \
+                else _WordInfo(text, readings)
+        self.index = index
+        self.start = start
+        self.end = end
+        self.text = text
+        self.sentence = sentence
+        self.readings = info.readings
+        self.norm = info.norm
+        self.info = info
 
     def stem_set(self) -> set[str]:
-        return {s for _, s in self.readings}
+        return set(self.info.stems)
+
+    def _key(self) -> tuple:
+        return (self.index, self.start, self.end, self.text, self.sentence, self.readings)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Token(index={self.index!r}, start={self.start!r}, end={self.end!r}, text={self.text!r}, "
+                f"sentence={self.sentence!r}, readings={self.readings!r})")
+
+
+class _WordInfo:
+    """Everything the tagger and the cue finder ask of a token that depends on its text
+    alone, computed once per distinct text (the lexicons are fixed)."""
+
+    __slots__ = ("readings", "norm", "stems", "arabic", "stop", "title_word", "al_any", "head", "given",
+                 "gaz_first", "title_first", "cue")
+
+    def __init__(self, text: str, readings: tuple[tuple[int, str], ...] | None = None) -> None:
+        lex = _lex()
+        self.readings = tuple(stems(text)) if readings is None else tuple(readings)
+        self.norm = self.readings[0][1]
+        self.stems = frozenset(s for _, s in self.readings)
+        self.arabic = is_arabic_word(text)
+        conj = stems(text, prepositions=False)
+        self.stop = not self.arabic or any(s in lex.stop or s in lex.cue_forms for _, s in conj)
+        self.title_word = bool(self.stems & lex.title_words)
+        self.al_any = any(s.startswith("ال") for _, s in self.readings)
+        self.head = next(((off, s) for off, s in self.readings if s in lex.heads), None)
+        self.given = next(((off, s) for off, s in self.readings if s in lex.given), None)
+        self.gaz_first = any(s in lex.gaz_first for _, s in self.readings)
+        self.title_first = any(s in lex.title_first for _, s in self.readings)
+        table = cues()
+        self.cue = next(((off, table[s]) for off, s in conj if s in table), None)
+
+
+_INFO: dict[str, _WordInfo] = {}
+_INFO_LIMIT = 1 << 20
+
+
+def _word_info(text: str) -> _WordInfo:
+    info = _INFO.get(text)
+    if info is None:
+        if len(_INFO) >= _INFO_LIMIT:
+            _INFO.clear()
+        info = _INFO[text] = _WordInfo(text)
+    return info
 
 
 def document_tokens(text: str) -> list[Token]:
     """Every token of ``text``, sentence by sentence (benchmark segmentation)."""
     out: list[Token] = []
+    append = out.append
+    get = _INFO.get
+    n = 0
     for si, sent in enumerate(split_sentences(text)):
-        for seg in tokenize(text, sent.start, sent.end):
-            tok = text[seg.start:seg.end]
-            out.append(Token(len(out), seg.start, seg.end, tok, si, tuple(stems(tok))))
+        if _TOKEN is None:  # pragma: no cover - the benchmark tokenizer's pattern is not exposed
+            segs = [(seg.start, seg.end) for seg in tokenize(text, sent.start, sent.end)]
+        else:
+            segs = [m.span() for m in _TOKEN.finditer(text, sent.start, sent.end)]
+        for start, end in segs:
+            tok = text[start:end]
+            info = get(tok)
+            if info is None:
+                info = _word_info(tok)
+            append(Token(n, start, end, tok, si, None, info))
+            n += 1
     return out
 
 
@@ -66,6 +142,15 @@ _NAME_LINKS = {"عبد", "ابو", "ابي", "بن", "ابن", "ال", "بنت",
 _MODIFIER_WORDS = {"باسم", "لدى", "الرسمي", "العام", "الخاص", "الدائم", "السابق", "السابقة"}
 
 
+def _first_word_index(table) -> dict[str, tuple[int, ...]]:
+    """First token of the phrases of ``table`` -> their lengths, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for key in table:
+        if key:
+            lengths.setdefault(key[0], set()).add(len(key))
+    return {w: tuple(sorted(ls, reverse=True)) for w, ls in lengths.items()}
+
+
 @dataclass
 class _Lex:
     gaz: dict = field(default_factory=gazetteer)
@@ -77,11 +162,15 @@ class _Lex:
     given: frozenset = field(default_factory=lambda: word_set("given_names.txt"))
     stop: frozenset = field(default_factory=lambda: word_set("stopwords.txt"))
     cue_forms: frozenset = field(default_factory=lambda: frozenset(cues()))
+    gaz_first: dict = field(default_factory=dict)
+    title_first: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.gaz_max = max(len(k) for k in self.gaz)
         self.title_max = max(len(k) for k in self.titles)
         self.title_words = frozenset(k[0] for k in self.titles)
+        self.gaz_first = _first_word_index(self.gaz)
+        self.title_first = _first_word_index(self.titles)
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +178,23 @@ def _lex() -> _Lex:
     return _Lex()
 
 
+_PHRASE_INDEX: dict[int, tuple[object, dict[str, tuple[int, ...]]]] = {}
+
+
+def _phrase_index(table) -> dict[str, tuple[int, ...]]:
+    """:func:`_first_word_index` of ``table``, cached while the table lives."""
+    hit = _PHRASE_INDEX.get(id(table))
+    if hit is None or hit[0] is not table:
+        lex = _lex()
+        index = lex.gaz_first if table is lex.gaz else lex.title_first if table is lex.titles \
+            else _first_word_index(table)
+        hit = _PHRASE_INDEX[id(table)] = (table, index)
+    return hit[1]
+
+
 def _is_stop(tok: Token, lex: _Lex) -> bool:
+    if lex is _lex():
+        return tok.info.stop
     if not is_arabic_word(tok.text):
         return True
     return any(s in lex.stop or s in lex.cue_forms for _, s in stems(tok.text, prepositions=False))
@@ -107,26 +212,30 @@ class EntityTagger:
         toks = tokens if tokens is not None else document_tokens(text)
         lex = _lex()
         covered: dict[int, Mention] = {}
-        mentions: list[Mention] = []
+        # the mentions in the order they were added, keyed by their first token (the
+        # mentions never share a token, so the key is unique and removal is O(1))
+        by_first: dict[int, Mention] = {}
         self._titles_at: set[int] = set()
 
         def add(m: Mention) -> None:
+            get = covered.get
             for k in range(m.first, m.last):
-                old = covered.get(k)
-                if old is not None and old in mentions:
-                    mentions.remove(old)
+                old = get(k)
+                if old is not None:
+                    del by_first[old.first]
                     for kk in range(old.first, old.last):
                         covered.pop(kk, None)
-            mentions.append(m)
+            by_first[m.first] = m
             for k in range(m.first, m.last):
                 covered[k] = m
 
-        self._gazetteer(toks, lex, add, covered)
-        self._organizations(toks, lex, add, covered)
-        self._titled_persons(toks, lex, add, covered)
-        self._given_names(toks, lex, add, covered)
-        self._surnames(toks, lex, add, covered, mentions)
-        return sorted(mentions, key=lambda m: m.start)
+        infos = [t.info for t in toks]
+        self._gazetteer(toks, lex, add, covered, infos)
+        self._organizations(toks, lex, add, covered, infos)
+        self._titled_persons(toks, lex, add, covered, infos)
+        self._given_names(toks, lex, add, covered, infos)
+        self._surnames(toks, lex, add, covered, list(by_first.values()))
+        return sorted(by_first.values(), key=lambda m: m.start)
 
     # -- passes -------------------------------------------------------------------
     @staticmethod
@@ -135,22 +244,36 @@ class EntityTagger:
 
     def _match(self, toks, i, table, maxlen) -> tuple[int, int, tuple] | None:
         """Longest phrase of ``table`` starting at token ``i`` (first token clitic-stripped)."""
-        sent = toks[i].sentence
-        for length in range(maxlen, 0, -1):
+        index = _phrase_index(table)
+        readings = toks[i].readings
+        lengths = None
+        for _, stem in readings:
+            ls = index.get(stem)
+            if ls is not None:
+                lengths = ls if lengths is None else tuple(sorted(set(lengths) | set(ls), reverse=True))
+        if lengths is None:
+            return None
+        sent, n = toks[i].sentence, len(toks)
+        for length in lengths:
+            if length > maxlen:
+                continue
             j = i + length
-            if j > len(toks) or toks[j - 1].sentence != sent:
+            if j > n or toks[j - 1].sentence != sent:
                 continue
             rest = tuple(t.norm for t in toks[i + 1:j])
-            for off, stem in toks[i].readings:
+            for off, stem in readings:
                 key = (stem,) + rest
                 if key in table:
                     return j, off, key
         return None
 
-    def _gazetteer(self, toks, lex, add, covered) -> None:
+    def _gazetteer(self, toks, lex, add, covered, infos) -> None:
         i = 0
-        while i < len(toks):
-            hit = self._match(toks, i, lex.gaz, lex.gaz_max) if is_arabic_word(toks[i].text) else None
+        for c in [k for k, f in enumerate(infos) if f.gaz_first and f.arabic]:
+            if c < i:
+                continue
+            i = c
+            hit = self._match(toks, i, lex.gaz, lex.gaz_max)
             if hit:
                 j, off, key = hit
                 add(self._span(toks, i, j, off, lex.gaz[key]))
@@ -158,16 +281,13 @@ class EntityTagger:
             else:
                 i += 1
 
-    def _organizations(self, toks, lex, add, covered) -> None:
+    def _organizations(self, toks, lex, add, covered, infos) -> None:
         i = 0
-        while i < len(toks):
-            if i in covered or not is_arabic_word(toks[i].text):
-                i += 1
+        for c in [k for k, f in enumerate(infos) if f.head is not None and f.arabic]:
+            if c < i or c in covered:
                 continue
-            head = next(((off, s) for off, s in toks[i].readings if s in lex.heads), None)
-            if head is None:
-                i += 1
-                continue
+            i = c
+            head = infos[i].head
             j, sent = i + 1, toks[i].sentence
             while j < len(toks) and toks[j].sentence == sent and j - i <= 5:
                 m = covered.get(j)
@@ -176,10 +296,10 @@ class EntityTagger:
                         j = m.last
                         continue
                     break
-                t = toks[j]
-                if _is_stop(t, lex) or t.stem_set() & lex.title_words:
+                f = infos[j]
+                if f.stop or f.title_word:
                     break
-                if any(s.startswith("ال") for _, s in t.readings):
+                if f.al_any:
                     j += 1
                     continue
                 break
@@ -194,7 +314,8 @@ class EntityTagger:
         j, sent = k, toks[k].sentence if k < len(toks) else -1
         while j < len(toks) and toks[j].sentence == sent and j - k < limit:
             t = toks[j]
-            if j in covered or _is_stop(t, lex) or t.stem_set() & lex.title_words or len(t.norm) < 2:
+            f = t.info
+            if j in covered or f.stop or f.title_word or len(t.norm) < 2:
                 break
             prev = toks[j - 1].norm if j > k else None
             if j > k and t.text[:1] == "و" and t.norm not in lex.given:
@@ -209,12 +330,12 @@ class EntityTagger:
             j -= 1
         return j
 
-    def _titled_persons(self, toks, lex, add, covered) -> None:
+    def _titled_persons(self, toks, lex, add, covered, infos) -> None:
         i = 0
-        while i < len(toks):
-            if i in covered or not is_arabic_word(toks[i].text):
-                i += 1
+        for c in [k for k, f in enumerate(infos) if f.title_first and f.arabic]:
+            if c < i or c in covered:
                 continue
+            i = c
             hit = self._match(toks, i, lex.titles, lex.title_max)
             if hit is None:
                 i += 1
@@ -233,7 +354,7 @@ class EntityTagger:
                 if t.norm in _MODIFIER_WORDS:
                     k += 1
                     continue
-                if t.norm.startswith("ال") and not _is_stop(t, lex) and not (t.stem_set() & lex.title_words):
+                if t.norm.startswith("ال") and not t.info.stop and not t.info.title_word:
                     loose.append(k)
                     k += 1
                     continue
@@ -247,16 +368,14 @@ class EntityTagger:
                 add(self._span(toks, k - 1, k, 0, "PER", title))
             i = max(j, k)
 
-    def _given_names(self, toks, lex, add, covered) -> None:
+    def _given_names(self, toks, lex, add, covered, infos) -> None:
         i = 0
-        while i < len(toks):
-            if i in covered or i in self._titles_at or not is_arabic_word(toks[i].text):
-                i += 1
+        titles_at = self._titles_at
+        for c in [k for k, f in enumerate(infos) if f.given is not None and f.arabic]:
+            if c < i or c in covered or c in titles_at:
                 continue
-            hit = next(((off, s) for off, s in toks[i].readings if s in lex.given), None)
-            if hit is None:
-                i += 1
-                continue
+            i = c
+            hit = infos[i].given
             end = self._name_run(toks, i + 1, lex, covered, limit=3) if i + 1 < len(toks) \
                 and toks[i + 1].sentence == toks[i].sentence else i + 1
             if hit[1] in _NAME_LINKS and end == i + 1:
@@ -274,10 +393,15 @@ class EntityTagger:
                     names[last] = m
         if not names:
             return
+        hits: dict[str, tuple[int, str] | None] = {}
         for i, t in enumerate(toks):
             if i in covered:
                 continue
-            hit = next(((off, s) for off, s in t.readings if s in names), None)
+            text = t.text
+            if text in hits:
+                hit = hits[text]
+            else:
+                hit = hits[text] = next(((off, s) for off, s in t.readings if s in names), None)
             if hit is not None:
                 add(self._span(toks, i, i + 1, hit[0], "PER", names[hit[1]].title))
 
