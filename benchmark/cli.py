@@ -297,6 +297,8 @@ def evaluate_cmd(name: str = ExtractorArgument,
     data["warnings"] = list(data.get("warnings", [])) + [
         f"{data['extractor']['name']}: {w}" for w in getattr(extractor, "warnings", [])]
     _show(Report(data), json_out)
+    if not json_out and len(data["extractor"]) > 1:
+        typer.echo("extractor: " + ", ".join(f"{k}={v}" for k, v in data["extractor"].items()))
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -338,7 +340,8 @@ def submit_cmd(file: Path = typer.Argument(..., help="Predictions JSONL file."),
                               date=date or datetime.date.today().isoformat(), baseline=baseline)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise IsnadError(err["msg"], field="--" + str(err["loc"][0]) if err["loc"] else None) from None
+        raise IsnadError(err["msg"].removeprefix("Value error, "),
+                         field="--" + str(err["loc"][0]) if err["loc"] else None) from None
     slug = submit(root, file, meta, replace=replace)
     typer.echo(f"submitted {slug}: leaderboard/submissions/{slug}/ and the generated files are updated")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,18 @@ INSTALL_HINT = 'pip install torch==2.13.0 && pip install "isnad-bench[hf]"'
 
 
 def _import_transformers() -> Any:
+    # belt and braces: from_pretrained(local_files_only=True) already never downloads
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         import torch  # noqa: F401
         import transformers
     except ImportError as exc:
         raise IsnadError(f"hf: extractors need the optional extra ({INSTALL_HINT}): {exc}") from None
+    try:
+        transformers.utils.logging.disable_progress_bar()
+    except AttributeError:  # pragma: no cover - older releases
+        pass
     return transformers
 
 
