@@ -38,8 +38,8 @@ def test_every_isnad_command_in_the_readme_exists(root):
 
 def test_quickstart_commands_match_ci(root):
     ci = (root / ".ci" / "run").read_text(encoding="utf-8")
-    assert 'pip install -e ".[test]" && python -m pytest -q' in _readme(root)
-    assert 'python -m pip install -q -e ".[test]" && python -m pytest -q' in ci
+    assert 'pip install torch==2.13.0 && pip install -e ".[test,hf]" && python -m pytest -q' in _readme(root)
+    assert 'python -m pip install -q torch==2.13.0 && python -m pip install -q -e ".[test,hf]" && python -m pytest -q' in ci
 
 
 def test_the_committed_leaderboard_is_what_the_submissions_generate(root):
