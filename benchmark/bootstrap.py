@@ -59,7 +59,7 @@ def resampled_totals(stats: Stats, samples: list[list[int]], keys: list[str] | N
     """Column totals under every resample: key → sequence of length len(samples)."""
     keys = list(stats.cols) if keys is None else keys
     zero = [0] * stats.n
-    cols = [stats.cols.get(k, zero) for k in keys]
+    cols = [stats.values(k) or zero for k in keys]
     if _use_numpy(len(samples) * stats.n):
         import numpy as np
 

@@ -9,7 +9,8 @@ sums of item columns, so aggregation (and the bootstrap) only re-sums counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -17,12 +18,28 @@ from .dataset import iob2
 from .grounding import normalize
 from .predictions import PEntity, PQuote, PSpan
 from .schema import LABELS, QUOTE_TYPES, SPEAKER_KINDS, Document
-from .spans import greedy_overlap_matching, overlap_length
-from .text import tokenize
+from .spans import greedy_overlap_matching, overlap_length, overlapping_pairs
+from .text import span_tokens, tokenize
 
 ENTITY_SCHEMES = ("strict", "exact", "partial", "type")
 QUOTE_METRICS = ("exact", "exact_typed", "overlap", "proportional")
 CUE_METRICS = ("exact", "overlap")
+
+
+def _entity_derived() -> dict[str, tuple[tuple[str, float], ...]]:
+    # nervaluate's ACT, POS and TP of every scheme (overall and per label) are sums of outcome
+    # columns: kept implicit so scoring adds one number per outcome, computed on demand
+    out = {}
+    for scheme in ENTITY_SCHEMES:
+        for prefix in [f"ent.{scheme}"] + [f"ent.{lab}.{scheme}" for lab in LABELS]:
+            out[f"{prefix}.act"] = tuple((f"{prefix}.{k}", 1) for k in ("cor", "inc", "par", "spu"))
+            out[f"{prefix}.pos"] = tuple((f"{prefix}.{k}", 1) for k in ("cor", "inc", "par", "mis"))
+            half = ((f"{prefix}.par", 0.5),) if scheme in ("partial", "type") else ()
+            out[f"{prefix}.tp"] = ((f"{prefix}.cor", 1),) + half
+    return out
+
+
+DERIVED = _entity_derived()
 
 
 class Stats:
@@ -31,19 +48,49 @@ class Stats:
     def __init__(self, n_items: int) -> None:
         self.n = n_items
         self.cols: dict[str, list[float]] = {}
+        self.derived = DERIVED  # key → the weighted stored columns it is the per-item sum of
 
-    def add(self, key: str, item: int, value: float = 1) -> None:
+    def column(self, key: str) -> list[float]:
+        """The stored column ``key`` (created as zeros): callers add into it in place."""
         col = self.cols.get(key)
         if col is None:
             col = self.cols[key] = [0] * self.n
-        col[item] += value
+        return col
+
+    def add(self, key: str, item: int, value: float = 1) -> None:
+        self.column(key)[item] += value
+
+    def values(self, key: str) -> list[float] | None:
+        """The per-item values of a stored or derived column (None when it has none)."""
+        col = self.cols.get(key)
+        if col is not None or key not in self.derived:
+            return col
+        out: list[float] | None = None
+        for part, w in self.derived[key]:
+            c = self.cols.get(part)
+            if c is None:
+                continue
+            if out is None:
+                out = list(c) if w == 1 else [w * y if y else y for y in c]
+            else:  # the value the per-item additions would have given (an int stays an int)
+                out = [x + w * y if y else x for x, y in zip(out, c)]
+        return out
 
     def total(self, key: str) -> float:
-        col = self.cols.get(key)
+        col = self.values(key)
         return sum(col) if col is not None else 0
 
     def totals(self) -> dict[str, float]:
-        return {k: sum(v) for k, v in self.cols.items()}
+        out = {k: sum(v) for k, v in self.cols.items()}
+        for key, parts in self.derived.items():
+            present = [(out[p], w) for p, w in parts if p in out]
+            if present:
+                total = 0
+                for t, w in present:
+                    if t:
+                        total = total + w * t
+                out[key] = total
+        return out
 
 
 def div(a: Any, b: Any) -> Any:
@@ -123,69 +170,81 @@ def _sufficient_overlap(p: tuple, t: tuple) -> bool:
     return ((min(pe, te) - max(ps, ts) + 1) / (te - ts + 1)) * 100.0 >= 1.0
 
 
-def nervaluate_outcomes(scheme: str, true: list[tuple], pred: list[tuple]) -> list[tuple[str, int | None, int | None]]:
-    """(outcome, pred index, true index) for spans ``(start, end, label)``, following
-    nervaluate's strategy for ``scheme`` (strict, exact, partial, type) in list order."""
-    out: list[tuple[str, int | None, int | None]] = []
-    matched: set[int] = set()
-    for pi, p in enumerate(pred):
-        hit: int | None = None
-        other: int | None = None
-        best = None
-        for ti, t in enumerate(true):
-            if ti in matched:
-                continue
-            if scheme == "strict":
-                if p[2] == t[2] and p[0] == t[0] and p[1] == t[1]:
-                    hit = ti
-                    break
-                if other is None and _sufficient_overlap(p, t):
-                    other = ti
-            elif scheme == "exact":
-                if p[0] == t[0] and p[1] == t[1]:
-                    hit = ti
-                    break
-                if other is None and _sufficient_overlap(p, t):
-                    other = ti
-            elif scheme == "partial":
-                if _sufficient_overlap(p, t):
-                    if p[0] == t[0] and p[1] == t[1]:
-                        hit = ti
-                        break
-                    if other is None:
-                        other = ti
-            else:  # type
-                if _sufficient_overlap(p, t):
-                    dist = abs(p[0] - t[0]) + abs(p[1] - t[1])
-                    if p[2] == t[2]:
-                        if best is None or dist < best:
-                            hit, best = ti, dist
-                    elif other is None:
-                        other = ti
-        if hit is not None:
-            out.append(("cor", pi, hit))
-            matched.add(hit)
-        elif other is not None:
-            out.append(("par" if scheme == "partial" else "inc", pi, other))
-            matched.add(other)
-        else:
-            out.append(("spu", pi, None))
-    out.extend(("mis", None, ti) for ti in range(len(true)) if ti not in matched)
+def overlap_candidates(true: list[tuple], pred: list[tuple]) -> list[list[int]]:
+    """For each prediction, the gold spans (indices, ascending) it overlaps enough for
+    nervaluate; ``true`` sorted by start. Only these can ever be matched to it, so a sweep
+    (bisect on starts, running maximum of ends) replaces the scan over every gold span."""
+    starts = [t[0] for t in true]
+    max_end: list[int] = []
+    for t in true:
+        max_end.append(max(t[1], max_end[-1]) if max_end else t[1])
+    out = []
+    for p in pred:
+        k = bisect_left(starts, p[1]) - 1
+        found = []
+        while k >= 0 and max_end[k] > p[0]:
+            t = true[k]
+            if t[1] > p[0] and _sufficient_overlap(p, t):
+                found.append(k)
+            k -= 1
+        found.reverse()
+        out.append(found)
     return out
 
 
-def _entity_stats(st: Stats, prefix: str, scheme: str, true: list[tuple], pred: list[tuple],
-                  t_item: list[int], p_item: list[int]) -> None:
-    half = scheme in ("partial", "type")
-    for kind, pi, ti in nervaluate_outcomes(scheme, true, pred):
-        item = t_item[ti] if ti is not None else p_item[pi]
-        st.add(f"{prefix}.{kind}", item)
-        if kind in ("cor", "par", "inc", "spu"):
-            st.add(f"{prefix}.act", item)
-        if kind in ("cor", "par", "inc", "mis"):
-            st.add(f"{prefix}.pos", item)
-        if kind == "cor" or (kind == "par" and half):
-            st.add(f"{prefix}.tp", item, 1 if kind == "cor" else 0.5)
+def match_outcomes(scheme: str, true: list[tuple], pred: list[tuple],
+                   cands: list[list[int]]) -> tuple[list[tuple[str, int | None]], list[int]]:
+    """nervaluate's strategy for ``scheme`` over predictions in list order: each one's outcome
+    with the gold index it takes (None when spurious), and the gold indices left missed.
+    ``cands`` are the gold spans each prediction may take (see :func:`overlap_candidates`);
+    nervaluate scans every gold span, but only those can hit or count as overlapping."""
+    matched: set[int] = set()
+    out: list[tuple[str, int | None]] = []
+    typed = scheme == "type"
+    labelled = scheme == "strict"
+    near = "par" if scheme == "partial" else "inc"
+    for p, c in zip(pred, cands):
+        hit = other = None
+        if typed:  # the nearest same-label gold span (first on ties), else the first other one
+            best = None
+            for ti in c:
+                if ti in matched:
+                    continue
+                t = true[ti]
+                if p[2] == t[2]:
+                    dist = abs(p[0] - t[0]) + abs(p[1] - t[1])
+                    if best is None or dist < best:
+                        hit, best = ti, dist
+                elif other is None:
+                    other = ti
+        else:  # the first gold span with the same boundaries (and label), else the first overlapping
+            for ti in c:
+                if ti in matched:
+                    continue
+                t = true[ti]
+                if p[0] == t[0] and p[1] == t[1] and (not labelled or p[2] == t[2]):
+                    hit = ti
+                    break
+                if other is None:
+                    other = ti
+        if hit is not None:
+            out.append(("cor", hit))
+            matched.add(hit)
+        elif other is not None:
+            out.append((near, other))
+            matched.add(other)
+        else:
+            out.append(("spu", None))
+    return out, [ti for ti in range(len(true)) if ti not in matched]
+
+
+def nervaluate_outcomes(scheme: str, true: list[tuple], pred: list[tuple]) -> list[tuple[str, int | None, int | None]]:
+    """(outcome, pred index, true index) for spans ``(start, end, label)``, following
+    nervaluate's strategy for ``scheme`` (strict, exact, partial, type) in list order."""
+    order = sorted(range(len(true)), key=lambda i: true[i][0])  # the sweep wants gold in start order
+    cands = overlap_candidates([true[i] for i in order], pred)
+    kinds, missed = match_outcomes(scheme, true, pred, [sorted(order[k] for k in c) for c in cands])
+    return [(k, pi, ti) for pi, (k, ti) in enumerate(kinds)] + [("mis", None, ti) for ti in missed]
 
 
 # --- seqeval (strict IOB2) on the projection onto gold tokens ---------------------------------
@@ -226,6 +285,30 @@ def sentence_tags(doc: Document, spans: Iterable[tuple[int, int, str]]) -> list[
             for i, sent in enumerate(doc.sentences)]
 
 
+def projected_chunks(text: str, bounds: list[tuple[int, int]], spans: list[tuple[int, int, str]],
+                     items: list[int]) -> list[tuple[int, str, int, int]]:
+    """The strict IOB2 chunks ``(sentence, label, first token start, last token end)`` that
+    ``iob2_chunks(sentence_tags(doc, spans))`` finds, without building tags: ``spans`` sorted,
+    ``items`` their sentence indices, ``bounds`` the sentences' ``(start, end)``.
+
+    iob2 gives a span the tokens it overlaps that no earlier span took. Earlier spans start
+    no later, so the taken ones are a prefix of its tokens: what is left is a run from the
+    first token after the last taken one, tagged B-X I-X…, which is exactly one chunk; a span
+    left with no token makes none."""
+    out = []
+    current, after = -1, 0
+    for (s, e, lab), k in zip(spans, items):
+        if k != current:
+            current, after = k, 0
+        if k >= len(bounds):
+            continue
+        run = span_tokens(text, s, e, bounds[k][0], bounds[k][1], after)
+        if run is not None:
+            out.append((k, lab, run[0], run[1]))
+            after = run[1]
+    return out
+
+
 # --- quotes, cues and attribution -------------------------------------------------------------
 
 
@@ -243,30 +326,30 @@ def _exact_pairs(gold_keys: list[tuple], pred_keys: list[tuple | None]) -> list[
     return pairs
 
 
-def _pair_stats(st: Stats, prefix: str, pairs: list[tuple[int, int]], n_gold: int, n_pred: int,
-                g_item: list[int], p_item: list[int], g_cat: list[str] | None = None,
-                p_cat: list[str | None] | None = None) -> None:
+def _pair_stats(st: Stats, prefix: str, pairs: list[tuple[int, int]], g_item: list[int], p_item: list[int],
+                g_cat: list[str] | None = None, p_cat: list[str | None] | None = None) -> None:
     """tp / np / ng columns for a one-to-one matching, overall and (with categories) per
     category: a prediction takes its matched gold's category, else its own."""
-    matched_p = {j: i for i, j in pairs}
+    tp, ng, np_ = (st.column(f"{prefix}.{k}") for k in ("tp", "ng", "np"))
     for i, _ in pairs:
-        st.add(f"{prefix}.tp", g_item[i])
-    for i in range(n_gold):
-        st.add(f"{prefix}.ng", g_item[i])
-    for j in range(n_pred):
-        st.add(f"{prefix}.np", p_item[j])
-    st.cols.setdefault(f"{prefix}.tp", [0] * st.n)
+        tp[g_item[i]] += 1
+    for it in g_item:
+        ng[it] += 1
+    for it in p_item:
+        np_[it] += 1
     if g_cat is None:
         return
     head, _, metric = prefix.partition(".")
+    col = lambda cat, k: st.column(f"{head}.{cat}.{metric}.{k}")  # noqa: E731
+    matched_p = {j: i for i, j in pairs}
     for i, _ in pairs:
-        st.add(f"{head}.{g_cat[i]}.{metric}.tp", g_item[i])
-    for i in range(n_gold):
-        st.add(f"{head}.{g_cat[i]}.{metric}.ng", g_item[i])
-    for j in range(n_pred):
+        col(g_cat[i], "tp")[g_item[i]] += 1
+    for i, it in enumerate(g_item):
+        col(g_cat[i], "ng")[it] += 1
+    for j, it in enumerate(p_item):
         cat = g_cat[matched_p[j]] if j in matched_p else (p_cat[j] if p_cat else None)
         if cat is not None:
-            st.add(f"{head}.{cat}.{metric}.np", p_item[j])
+            col(cat, "np")[it] += 1
 
 
 def speaker_mentions(doc: Document) -> list[tuple[int, int, str]]:
@@ -277,27 +360,37 @@ def speaker_mentions(doc: Document) -> list[tuple[int, int, str]]:
     return sorted(set(out))
 
 
-@dataclass
 class SpeakerIndex:
     """Resolution of predicted speakers to gold clusters in one document."""
 
-    mentions: list[tuple[int, int, str]]
-    names: list[tuple[str, list[str]]]  # cluster id, normalized mention/alias strings
-    clusters: set[str] = field(default_factory=set)
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.mentions = speaker_mentions(doc)
+        self.clusters = {c.id for c in doc.clusters}
+        self._names: list[tuple[str, list[str]]] | None = None
 
     @classmethod
     def of(cls, doc: Document) -> "SpeakerIndex":
-        mentions = speaker_mentions(doc)
-        names = []
-        for c in doc.clusters:
-            strings = [c.name, *c.aliases] + [doc.text[s:e] for s, e, k in mentions if k == c.id]
-            normed = []
-            for x in strings:
-                n = normalize(x)
-                if n and n not in normed:
-                    normed.append(n)
-            names.append((c.id, normed))
-        return cls(mentions, names, {c.id for c in doc.clusters})
+        return cls(doc)
+
+    @property
+    def names(self) -> list[tuple[str, list[str]]]:
+        """Cluster id and its normalized name, aliases and mention strings; built on the first
+        text speaker (normalizing every mention is most of the index's cost)."""
+        if self._names is None:
+            by_cluster: dict[str, list[str]] = {}
+            for s, e, k in self.mentions:
+                by_cluster.setdefault(k, []).append(self.doc.text[s:e])
+            names = []
+            for c in self.doc.clusters:
+                normed: list[str] = []
+                for x in [c.name, *c.aliases, *by_cluster.get(c.id, ())]:
+                    n = normalize(x)
+                    if n and n not in normed:
+                        normed.append(n)
+                names.append((c.id, normed))
+            self._names = names
+        return self._names
 
     def resolve(self, speaker: Any) -> str | None:
         """The cluster a predicted speaker refers to, or None (unresolved)."""
@@ -327,109 +420,177 @@ class SpeakerIndex:
         return best
 
 
-def document_stats(st: Stats, base: int, doc: Document, ents: list[PEntity], quotes: list[PQuote]) -> dict:
-    """Add one document's statistics to ``st`` (its sentences are items base, base+1, …).
-    Returns document-level extras (unresolved speakers)."""
-    item = lambda offset: base + doc.sentence_index(offset)  # noqa: E731
-    first = base
+class GoldIndex:
+    """What scoring needs of one gold document, computed once: gold documents are frozen,
+    and the same ones are scored again and again (a leaderboard, a sweep of systems)."""
 
-    # entities (nervaluate order: both sides sorted; ungrounded ones are spurious)
-    true = sorted((m.start, m.end, m.label.value) for m in doc.entities)
-    t_item = [item(s) for s, _, _ in true]
-    pred = sorted((e.span.start, e.span.end, e.label) for e in ents if e.span.ok)
-    p_item = [item(s) for s, _, _ in pred]
-    lost = [e.label for e in ents if not e.span.ok]
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.bounds = [(s.start, s.end) for s in doc.sentences]
+        self.starts = [s for s, _ in self.bounds]
+        self._sorted = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+        item = self.item
+        self.true = sorted((m.start, m.end, m.label._value_) for m in doc.entities)
+        self.t_item = [item(s) for s, _, _ in self.true]
+        self.chunks = set(projected_chunks(doc.text, self.bounds, self.true, self.t_item))
+        self.quotes = sorted(doc.quotes, key=lambda q: (q.start, q.end))
+        self.q_item = [item(q.start) for q in self.quotes]
+        self.q_type = [q.type._value_ for q in self.quotes]
+        self.q_spans = [(q.start, q.end) for q in self.quotes]
+        self.q_typed = [(q.start, q.end, q.type._value_) for q in self.quotes]
+        self.cues = [q.cue for q in self.quotes]
+        self.cue_item = [item(c.start) for c in self.cues]
+        self.cue_spans = [(c.start, c.end) for c in self.cues]
+        self.speakers = SpeakerIndex.of(doc)
+
+    def item(self, offset: int) -> int:
+        """``doc.sentence_index(offset)``, by bisection when the sentences are in order."""
+        if not self._sorted:
+            return self.doc.sentence_index(offset)
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+
+_INDEXES: dict[int, GoldIndex] = {}
+_MAX_INDEXES = 2048
+
+
+def gold_index(doc: Document) -> GoldIndex:
+    """The cached :class:`GoldIndex` of ``doc`` (by identity: the entry holds the document, so
+    its id cannot be reused while cached)."""
+    gi = _INDEXES.get(id(doc))
+    if gi is None or gi.doc is not doc:
+        if len(_INDEXES) >= _MAX_INDEXES:
+            _INDEXES.clear()
+        gi = _INDEXES[id(doc)] = GoldIndex(doc)
+    return gi
+
+
+def _entity_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item: list[int], lost: list[str]) -> None:
+    """nervaluate's four schemes, overall and per label, as outcome columns (ACT, POS and TP
+    are derived from them: see DERIVED). Candidates are found once for all eight runs; the
+    per-label runs are one pass with same-label candidates (labels never compete there)."""
+    true, t_item = g.true, g.t_item
+    cands = overlap_candidates(true, pred)
+    same = [[ti for ti in c if true[ti][2] == p[2]] for p, c in zip(pred, cands)]
     for scheme in ENTITY_SCHEMES:
-        _entity_stats(st, f"ent.{scheme}", scheme, true, pred, t_item, p_item)
-        for lab in lost:
-            for key in ("spu", "act"):
-                st.add(f"ent.{scheme}.{key}", first)
-                st.add(f"ent.{lab}.{scheme}.{key}", first)
-        for lab in LABELS:
-            tl = [i for i, t in enumerate(true) if t[2] == lab]
-            pl = [j for j, p in enumerate(pred) if p[2] == lab]
-            if tl or pl:
-                _entity_stats(st, f"ent.{lab}.{scheme}", scheme, [true[i] for i in tl], [pred[j] for j in pl],
-                              [t_item[i] for i in tl], [p_item[j] for j in pl])
+        cols: dict[tuple[str | None, str], list[float]] = {}
 
-    # seqeval, on the gold tokens of each sentence
-    gold_tags = sentence_tags(doc, true)
-    pred_tags = sentence_tags(doc, pred)
-    for k, (gt, pt) in enumerate(zip(gold_tags, pred_tags)):
-        gc, pc = iob2_chunks(gt), iob2_chunks(pt)
-        st.add("seq.tp", base + k, len(gc & pc))
-        st.add("seq.ng", base + k, len(gc))
-        st.add("seq.np", base + k, len(pc))
-    if lost:
-        st.add("seq.np", first, len(lost))
+        def col(label: str | None, kind: str) -> list[float]:
+            c = cols.get((label, kind))
+            if c is None:
+                key = f"ent.{scheme}.{kind}" if label is None else f"ent.{label}.{scheme}.{kind}"
+                c = cols[(label, kind)] = st.column(key)
+            return c
 
-    # quotes
-    gq = sorted(doc.quotes, key=lambda q: (q.start, q.end))
-    g_item = [item(q.start) for q in gq]
-    g_type = [q.type.value for q in gq]
+        for candidates, per_label in ((cands, False), (same, True)):
+            outcomes, missed = match_outcomes(scheme, true, pred, candidates)
+            for (kind, ti), p, pi in zip(outcomes, pred, p_item):
+                col(p[2] if per_label else None, kind)[base + (t_item[ti] if ti is not None else pi)] += 1
+            for ti in missed:
+                col(true[ti][2] if per_label else None, "mis")[base + t_item[ti]] += 1
+        for lab in lost:  # ungrounded: spurious, on the document's first item
+            col(None, "spu")[base] += 1
+            col(lab, "spu")[base] += 1
+
+
+def _seqeval_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item: list[int], lost: int) -> None:
+    """seqeval strict IOB2 counts per sentence: chunks of the gold tags against chunks of the
+    predictions projected on the gold tokens (ungrounded ones: predicted, never correct)."""
+    tp, ng, np_ = st.column("seq.tp"), st.column("seq.ng"), st.column("seq.np")
+    for k, _, _, _ in g.chunks:
+        ng[base + k] += 1
+    gold = g.chunks
+    for key in projected_chunks(g.doc.text, g.bounds, pred, p_item):
+        np_[base + key[0]] += 1
+        if key in gold:
+            tp[base + key[0]] += 1
+    np_[base] += lost
+
+
+def _quote_stats(st: Stats, base: int, g: GoldIndex, quotes: list[PQuote]) -> None:
+    first = base
+    gq = g.quotes
+    g_item = [base + k for k in g.q_item]
+    g_type = g.q_type
     pq = sorted(quotes, key=lambda q: (q.span.start is None, q.span.start or 0, q.span.end or 0, q.type or "",
                                        q.cue.start if q.cue and q.cue.ok else -1))
-    pq_item = [item(q.span.start) if q.span.ok else first for q in pq]
+    pq_item = [base + g.item(q.span.start) if q.span.ok else first for q in pq]
     p_type = [q.type for q in pq]
     spans = [(q.span.start, q.span.end) if q.span.ok else None for q in pq]
-    gspans = [(q.start, q.end) for q in gq]
-    _pair_stats(st, "q.exact", _exact_pairs(gspans, spans), len(gq), len(pq), g_item, pq_item, g_type, p_type)
+    _pair_stats(st, "q.exact", _exact_pairs(g.q_spans, spans), g_item, pq_item, g_type, p_type)
     typed = [(s[0], s[1], t) if s is not None else None for s, t in zip(spans, p_type)]
-    _pair_stats(st, "q.exact_typed", _exact_pairs([(s, e, t) for (s, e), t in zip(gspans, g_type)], typed),
-                len(gq), len(pq), g_item, pq_item, g_type, p_type)
+    _pair_stats(st, "q.exact_typed", _exact_pairs(g.q_typed, typed), g_item, pq_item, g_type, p_type)
     ok = [j for j, q in enumerate(pq) if q.span.ok]
-    overlap = [(i, ok[j]) for i, j in greedy_overlap_matching(gq, [pq[j].span for j in ok])]
-    _pair_stats(st, "q.overlap", overlap, len(gq), len(pq), g_item, pq_item, g_type, p_type)
-    # proportional overlap (Johansson & Moschitti)
+    ok_spans = [pq[j].span for j in ok]
+    overlap = [(i, ok[j]) for i, j in greedy_overlap_matching(gq, ok_spans)]
+    _pair_stats(st, "q.overlap", overlap, g_item, pq_item, g_type, p_type)
+
+    # proportional overlap (Johansson & Moschitti): per prediction the gold quote it covers
+    # best (the first on ties, in gold order), per gold quote the best coverage
+    touching: dict[int, list[int]] = {}
+    for i, j in sorted(overlapping_pairs(gq, ok_spans)):
+        touching.setdefault(ok[j], []).append(i)
     best_g = [0.0] * len(gq)
     for j, q in enumerate(pq):
         val, cat = 0.0, p_type[j]
         if q.span.ok:
             plen = q.span.end - q.span.start
-            for i, g in enumerate(gq):
-                n = overlap_length(g, q.span)
-                if n:
-                    if n / plen > val:
-                        val, cat = n / plen, g_type[i]
-                    best_g[i] = max(best_g[i], n / (g.end - g.start))
+            for i in touching.get(j, ()):
+                g_ = gq[i]
+                n = overlap_length(g_, q.span)
+                if n / plen > val:
+                    val, cat = n / plen, g_type[i]
+                best_g[i] = max(best_g[i], n / (g_.end - g_.start))
         for pre in ("q", f"q.{cat}") if cat else ("q",):
-            st.add(f"{pre}.proportional.sp", pq_item[j], val)
-            st.add(f"{pre}.proportional.np", pq_item[j])
+            st.column(f"{pre}.proportional.sp")[pq_item[j]] += val
+            st.column(f"{pre}.proportional.np")[pq_item[j]] += 1
     for i in range(len(gq)):
         for pre in ("q", f"q.{g_type[i]}"):
-            st.add(f"{pre}.proportional.sr", g_item[i], best_g[i])
-            st.add(f"{pre}.proportional.ng", g_item[i])
+            st.column(f"{pre}.proportional.sr")[g_item[i]] += best_g[i]
+            st.column(f"{pre}.proportional.ng")[g_item[i]] += 1
 
     # cues
-    gcues = [q.cue for q in gq]
-    gc_item = [item(c.start) for c in gcues]
+    gc_item = [base + k for k in g.cue_item]
     pcues = [q.cue for q in pq if q.cue is not None]
-    pc_item = [item(c.start) if c.ok else first for c in pcues]
-    _pair_stats(st, "cue.exact", _exact_pairs([(c.start, c.end) for c in gcues],
-                                              [(c.start, c.end) if c.ok else None for c in pcues]),
-                len(gcues), len(pcues), gc_item, pc_item)
+    pc_item = [base + g.item(c.start) if c.ok else first for c in pcues]
+    _pair_stats(st, "cue.exact", _exact_pairs(g.cue_spans, [(c.start, c.end) if c.ok else None for c in pcues]),
+                gc_item, pc_item)
     okc = [j for j, c in enumerate(pcues) if c.ok]
-    cpairs = [(i, okc[j]) for i, j in greedy_overlap_matching(gcues, [pcues[j] for j in okc])]
-    _pair_stats(st, "cue.overlap", cpairs, len(gcues), len(pcues), gc_item, pc_item)
+    cpairs = [(i, okc[j]) for i, j in greedy_overlap_matching(g.cues, [pcues[j] for j in okc])]
+    _pair_stats(st, "cue.overlap", cpairs, gc_item, pc_item)
 
     # attribution over the quote overlap matching
-    index = SpeakerIndex.of(doc)
-    resolved = [index.resolve(q.speaker) for q in pq]
-    for j in range(len(pq)):
-        st.add("att.np", pq_item[j])
+    resolved = [g.speakers.resolve(q.speaker) for q in pq]
+    att_np, unresolved = st.column("att.np"), st.column("att.unresolved")
+    for j, it in enumerate(pq_item):
+        att_np[it] += 1
         if resolved[j] is None:
-            st.add("att.unresolved", pq_item[j])
+            unresolved[it] += 1
+    att_ng = st.column("att.ng")
     for i, q in enumerate(gq):
-        st.add("att.ng", g_item[i])
-        st.add(f"att.{q.speaker_kind.value}.ng", g_item[i])
-    st.cols.setdefault("att.correct", [0] * st.n)
+        att_ng[g_item[i]] += 1
+        st.column(f"att.{q.speaker_kind._value_}.ng")[g_item[i]] += 1
+    correct = st.column("att.correct")
     for i, j in overlap:
-        kind = gq[i].speaker_kind.value
-        st.add("att.matched", g_item[i])
-        st.add(f"att.{kind}.matched", g_item[i])
+        kind = gq[i].speaker_kind._value_
+        st.column("att.matched")[g_item[i]] += 1
+        st.column(f"att.{kind}.matched")[g_item[i]] += 1
         if resolved[j] is not None and resolved[j] == gq[i].speaker:
-            st.add("att.correct", g_item[i])
-            st.add(f"att.{kind}.correct", g_item[i])
+            correct[g_item[i]] += 1
+            st.column(f"att.{kind}.correct")[g_item[i]] += 1
+
+
+def document_stats(st: Stats, base: int, doc: Document, ents: list[PEntity], quotes: list[PQuote]) -> dict:
+    """Add one document's statistics to ``st`` (its sentences are items base, base+1, …).
+    Returns document-level extras (unresolved speakers)."""
+    g = gold_index(doc)
+    # entities (nervaluate order: both sides sorted; ungrounded ones are spurious)
+    pred = sorted((e.span.start, e.span.end, e.label) for e in ents if e.span.ok)
+    p_item = [g.item(s) for s, _, _ in pred]
+    lost = [e.label for e in ents if not e.span.ok]
+    _entity_stats(st, base, g, pred, p_item, lost)
+    _seqeval_stats(st, base, g, pred, p_item, len(lost))
+    _quote_stats(st, base, g, quotes)
     return {}
 
 

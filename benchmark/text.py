@@ -93,3 +93,43 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Segment]
     """
     stop = len(text) if end is None else end
     return [Segment(m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
+
+
+# The token pattern is local: a token is a maximal run of word characters or one other
+# non-space character. So the tokens a span touches can be found from the characters at its
+# ends, without tokenizing the sentence (what scoring a large corpus needs). sre's word class
+# [^\W_] is str.isalnum() and its \s is str.isspace() (the same Unicode predicates).
+_WORD_MARKS = frozenset(ch for ch in map(chr, range(0x0600, 0x0700)) if re.fullmatch(f"[{_MARKS}]", ch))
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch in _WORD_MARKS
+
+
+def span_tokens(text: str, start: int, end: int, lo: int, hi: int, after: int = 0) -> tuple[int, int] | None:
+    """The tokens of ``tokenize(text, lo, hi)`` that overlap ``[start, end)`` and start at or
+    after ``after`` (a token end, or 0), as ``(start of the first, end of the last)``; None
+    when there are none. Equal to filtering ``tokenize``'s output (tests check it).
+
+    >>> t = "ab cd, ef"
+    >>> span_tokens(t, 1, 5, 0, len(t)), span_tokens(t, 2, 3, 0, len(t))
+    ((0, 5), None)
+    """
+    x = max(start, lo, after)
+    stop = min(end, hi)
+    while x < stop and text[x].isspace():
+        x += 1
+    if x >= stop:
+        return None
+    first = x  # walking back to the start of the token holding x never crosses `after` (a token end)
+    if _is_word(text[x]):
+        while first > lo and _is_word(text[first - 1]):
+            first -= 1
+    z = stop - 1
+    while text[z].isspace():  # stops at x at the latest
+        z -= 1
+    last = z + 1  # the end of the token holding z
+    if _is_word(text[z]):
+        while last < hi and _is_word(text[last]):
+            last += 1
+    return first, last

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..gold import Gold
-from ..metrics import SpeakerIndex
+from ..metrics import gold_index
 from ..predictions import GroundingLog, Predictions, ground_document
 from ..spans import greedy_overlap_matching
 from ..text import Segment
@@ -46,7 +46,7 @@ def system_view(preds: Predictions, gold: Gold) -> list[dict[str, Any]]:
         grounded = [q for q in quotes if q.span.ok]
         pairs = greedy_overlap_matching(list(doc.quotes), [Segment(q.span.start, q.span.end) for q in grounded])
         match = {j: i for i, j in pairs}
-        index = SpeakerIndex.of(doc)
+        index = gold_index(doc).speakers
         names = {c.id: c.name for c in doc.clusters}
         v_quotes = []
         for j, q in enumerate(grounded):

@@ -1,0 +1,56 @@
+"""The shortcuts scoring takes, against the plain definitions they replace."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmark.metrics import gold_index, iob2_chunks, projected_chunks, sentence_tags
+from benchmark.schema import Document
+from benchmark.text import span_tokens, tokenize
+from scoring_support import DOC, random_spans, gold_entities
+
+# letters, digits, the underscore (not a word character), Arabic marks and tatweel, punctuation,
+# quotation marks and several kinds of whitespace
+CHARS = "ab1_ \n\t.,«»جو\u064e\u0651\u0640\u00a0:"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=CHARS, min_size=1, max_size=30), st.data())
+def test_span_tokens_is_filtering_the_tokens(text, data):
+    n = len(text)
+    lo = data.draw(st.integers(0, n - 1))
+    hi = data.draw(st.integers(lo + 1, n))
+    toks = [(t.start, t.end) for t in tokenize(text, lo, hi)]
+    after = data.draw(st.sampled_from([0] + [b for _, b in toks]))
+    s = data.draw(st.integers(0, n - 1))
+    e = data.draw(st.integers(s + 1, n))
+    want = [(a, b) for a, b in toks if a < e and s < b and a >= after]
+    assert span_tokens(text, s, e, lo, hi, after) == ((want[0][0], want[-1][1]) if want else None)
+
+
+def _reference_chunks(doc: Document, spans: list[tuple[int, int, str]]) -> set:
+    """Chunks of the IOB2 tags (the seqeval input), keyed by token offsets."""
+    out = set()
+    for k, tags in enumerate(sentence_tags(doc, spans)):
+        sent = doc.sentences[k]
+        toks = [(t.start, t.end) for t in tokenize(doc.text, sent.start, sent.end)]
+        out |= {(k, lab, toks[a][0], toks[b][1]) for lab, a, b in iob2_chunks(tags)}
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(random_spans(gold_entities()))
+def test_projected_chunks_equal_the_chunks_of_the_projected_tags(spans):
+    g = gold_index(DOC)
+    spans = sorted(spans)
+    got = projected_chunks(DOC.text, g.bounds, spans, [g.item(s) for s, _, _ in spans])
+    assert len(got) == len(set(got))
+    assert set(got) == _reference_chunks(DOC, spans)
+
+
+def test_gold_index_items_are_sentence_indices():
+    g = gold_index(DOC)
+    for offset in range(0, len(DOC.text), 7):
+        assert g.item(offset) == DOC.sentence_index(offset)
+    assert gold_index(DOC) is g
