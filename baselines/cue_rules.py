@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from .arabic import normalize, stems
 from .base import Prediction, Speaker
@@ -64,8 +65,7 @@ class _Doc:
     # derived indexes (sentences are runs of consecutive tokens; mentions and marks are
     # sorted and never overlap, so their starts and ends are both increasing)
     _starts: list[int] = field(init=False, repr=False)
-    _sent_first: list[int] = field(init=False, repr=False)
-    _sent_last: list[int] = field(init=False, repr=False)
+    _sents: list[int] = field(init=False, repr=False)
     mention_firsts: list[int] = field(init=False, repr=False)
     mention_lasts: list[int] = field(init=False, repr=False)
     mark_opens: list[int] = field(init=False, repr=False)
@@ -73,15 +73,8 @@ class _Doc:
     _comp: dict[int, int | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._starts = [t.start for t in self.toks]
-        first: list[int] = []
-        last: list[int] = []
-        for t in self.toks:
-            while len(first) <= t.sentence:
-                first.append(t.index)
-                last.append(t.index)
-            last[t.sentence] = t.index + 1
-        self._sent_first, self._sent_last = first, last
+        self._starts = list(map(attrgetter("start"), self.toks))
+        self._sents = list(map(attrgetter("sentence"), self.toks))  # non-decreasing
         self.mention_firsts = [m.first for m in self.mentions]
         self.mention_lasts = [m.last for m in self.mentions]
         self.mark_opens = [m.open for m in self.marks]
@@ -96,10 +89,12 @@ class _Doc:
         self._comp = {}
 
     def sentence_end(self, i: int) -> int:
-        return self._sent_last[self.toks[i].sentence]
+        sents = self._sents
+        return bisect_right(sents, sents[i], i)
 
     def sentence_start(self, i: int) -> int:
-        return self._sent_first[self.toks[i].sentence]
+        sents = self._sents
+        return bisect_left(sents, sents[i], 0, i + 1)
 
     def token_at(self, offset: int) -> int:
         return max(0, bisect_right(self._starts, offset) - 1)

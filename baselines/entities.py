@@ -8,8 +8,12 @@ the document. Proclitics ``و ف ب ل ك`` are stripped when matching and left 
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count
+from operator import attrgetter
 
 from benchmark.text import split_sentences, tokenize
 
@@ -28,21 +32,25 @@ class Token:
     ``norm`` is the normalized token (the first reading); ``info`` holds what depends on
     the token's text alone (lexicon flags), shared by every occurrence of that text."""
 
-    __slots__ = ("index", "start", "end", "text", "sentence", "readings", "norm", "info")
+    __slots__ = ("index", "start", "end", "text", "sentence", "info")
 
     def __init__(self, index: int, start: int, end: int, text: str, sentence: int,
                  readings: tuple[tuple[int, str], ...] | None = None, info: _WordInfo | None = None) -> None:
-        if info is None:
-            info = _word_info(text) if readings is None or readings == _word_info(text).readings \
-                else _WordInfo(text, readings)
         self.index = index
         self.start = start
         self.end = end
         self.text = text
         self.sentence = sentence
-        self.readings = info.readings
-        self.norm = info.norm
-        self.info = info
+        self.info = info if info is not None else _word_info(text) if readings is None \
+            or tuple(readings) == _word_info(text).readings else _WordInfo(text, readings)
+
+    @property
+    def readings(self) -> tuple[tuple[int, str], ...]:
+        return self.info.readings
+
+    @property
+    def norm(self) -> str:
+        return self.info.norm
 
     def stem_set(self) -> set[str]:
         return set(self.info.stems)
@@ -68,7 +76,7 @@ class _WordInfo:
     alone, computed once per distinct text (the lexicons are fixed)."""
 
     __slots__ = ("readings", "norm", "stems", "arabic", "stop", "title_word", "al_any", "head", "given",
-                 "gaz_first", "title_first", "cue")
+                 "gaz_lengths", "title_lengths", "gaz_cand", "head_cand", "title_cand", "given_cand", "cue")
 
     def __init__(self, text: str, readings: tuple[tuple[int, str], ...] | None = None) -> None:
         lex = _lex()
@@ -82,10 +90,24 @@ class _WordInfo:
         self.al_any = any(s.startswith("ال") for _, s in self.readings)
         self.head = next(((off, s) for off, s in self.readings if s in lex.heads), None)
         self.given = next(((off, s) for off, s in self.readings if s in lex.given), None)
-        self.gaz_first = any(s in lex.gaz_first for _, s in self.readings)
-        self.title_first = any(s in lex.title_first for _, s in self.readings)
+        # lengths of the gazetteer / title phrases that may start here, longest first
+        self.gaz_lengths = _phrase_lengths(self.readings, lex.gaz_first)
+        self.title_lengths = _phrase_lengths(self.readings, lex.title_first)
+        # where each tagger pass looks at all (an Arabic word with a lexicon hit)
+        self.gaz_cand = self.arabic and bool(self.gaz_lengths)
+        self.head_cand = self.arabic and self.head is not None
+        self.title_cand = self.arabic and bool(self.title_lengths)
+        self.given_cand = self.arabic and self.given is not None
         table = cues()
         self.cue = next(((off, table[s]) for off, s in conj if s in table), None)
+
+
+def _phrase_lengths(readings, index: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    """Lengths, longest first, of the phrases of ``index`` whose first token is a reading."""
+    lengths: set[int] = set()
+    for _, stem in readings:
+        lengths.update(index.get(stem, ()))
+    return tuple(sorted(lengths, reverse=True))
 
 
 _INFO: dict[str, _WordInfo] = {}
@@ -101,24 +123,38 @@ def _word_info(text: str) -> _WordInfo:
     return info
 
 
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while many acyclic objects are allocated (the tokens:
+    a collection pass over the growing list would cost as much as making them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def document_tokens(text: str) -> list[Token]:
     """Every token of ``text``, sentence by sentence (benchmark segmentation)."""
     out: list[Token] = []
     append = out.append
     get = _INFO.get
     n = 0
-    for si, sent in enumerate(split_sentences(text)):
-        if _TOKEN is None:  # pragma: no cover - the benchmark tokenizer's pattern is not exposed
-            segs = [(seg.start, seg.end) for seg in tokenize(text, sent.start, sent.end)]
-        else:
-            segs = [m.span() for m in _TOKEN.finditer(text, sent.start, sent.end)]
-        for start, end in segs:
-            tok = text[start:end]
-            info = get(tok)
-            if info is None:
-                info = _word_info(tok)
-            append(Token(n, start, end, tok, si, None, info))
-            n += 1
+    with _gc_paused():
+        for si, sent in enumerate(split_sentences(text)):
+            if _TOKEN is None:  # pragma: no cover - the benchmark tokenizer's pattern is not exposed
+                matches = [(seg.start, seg.end) for seg in tokenize(text, sent.start, sent.end)]
+            else:
+                matches = [m.span() for m in _TOKEN.finditer(text, sent.start, sent.end)]
+            for start, end in matches:
+                tok = text[start:end]
+                info = get(tok)
+                if info is None:
+                    info = _word_info(tok)
+                append(Token(n, start, end, tok, si, None, info))
+                n += 1
     return out
 
 
@@ -200,6 +236,13 @@ def _is_stop(tok: Token, lex: _Lex) -> bool:
     return any(s in lex.stop or s in lex.cue_forms for _, s in stems(tok.text, prepositions=False))
 
 
+_info_of = attrgetter("info")
+_gaz_cand = attrgetter("gaz_cand")
+_head_cand = attrgetter("head_cand")
+_title_cand = attrgetter("title_cand")
+_given_cand = attrgetter("given_cand")
+
+
 class EntityTagger:
     """Tag PER ORG GPE LOC NORP mentions in any Arabic text.
 
@@ -229,12 +272,12 @@ class EntityTagger:
             for k in range(m.first, m.last):
                 covered[k] = m
 
-        infos = [t.info for t in toks]
+        infos = list(map(_info_of, toks))
         self._gazetteer(toks, lex, add, covered, infos)
         self._organizations(toks, lex, add, covered, infos)
         self._titled_persons(toks, lex, add, covered, infos)
         self._given_names(toks, lex, add, covered, infos)
-        self._surnames(toks, lex, add, covered, list(by_first.values()))
+        self._surnames(toks, lex, add, covered, list(by_first.values()), infos)
         return sorted(by_first.values(), key=lambda m: m.start)
 
     # -- passes -------------------------------------------------------------------
@@ -244,23 +287,24 @@ class EntityTagger:
 
     def _match(self, toks, i, table, maxlen) -> tuple[int, int, tuple] | None:
         """Longest phrase of ``table`` starting at token ``i`` (first token clitic-stripped)."""
-        index = _phrase_index(table)
-        readings = toks[i].readings
-        lengths = None
-        for _, stem in readings:
-            ls = index.get(stem)
-            if ls is not None:
-                lengths = ls if lengths is None else tuple(sorted(set(lengths) | set(ls), reverse=True))
-        if lengths is None:
+        tok = toks[i]
+        lex = _lex()
+        if table is lex.gaz:
+            lengths = tok.info.gaz_lengths
+        elif table is lex.titles:
+            lengths = tok.info.title_lengths
+        else:
+            lengths = _phrase_lengths(tok.readings, _phrase_index(table))
+        if not lengths:
             return None
-        sent, n = toks[i].sentence, len(toks)
+        readings, sent, n = tok.readings, tok.sentence, len(toks)
         for length in lengths:
             if length > maxlen:
                 continue
             j = i + length
             if j > n or toks[j - 1].sentence != sent:
                 continue
-            rest = tuple(t.norm for t in toks[i + 1:j])
+            rest = tuple([t.norm for t in toks[i + 1:j]]) if length > 1 else ()
             for off, stem in readings:
                 key = (stem,) + rest
                 if key in table:
@@ -269,7 +313,7 @@ class EntityTagger:
 
     def _gazetteer(self, toks, lex, add, covered, infos) -> None:
         i = 0
-        for c in [k for k, f in enumerate(infos) if f.gaz_first and f.arabic]:
+        for c in list(compress(count(), map(_gaz_cand, infos))):
             if c < i:
                 continue
             i = c
@@ -283,7 +327,7 @@ class EntityTagger:
 
     def _organizations(self, toks, lex, add, covered, infos) -> None:
         i = 0
-        for c in [k for k, f in enumerate(infos) if f.head is not None and f.arabic]:
+        for c in list(compress(count(), map(_head_cand, infos))):
             if c < i or c in covered:
                 continue
             i = c
@@ -332,7 +376,7 @@ class EntityTagger:
 
     def _titled_persons(self, toks, lex, add, covered, infos) -> None:
         i = 0
-        for c in [k for k, f in enumerate(infos) if f.title_first and f.arabic]:
+        for c in list(compress(count(), map(_title_cand, infos))):
             if c < i or c in covered:
                 continue
             i = c
@@ -371,7 +415,7 @@ class EntityTagger:
     def _given_names(self, toks, lex, add, covered, infos) -> None:
         i = 0
         titles_at = self._titles_at
-        for c in [k for k, f in enumerate(infos) if f.given is not None and f.arabic]:
+        for c in list(compress(count(), map(_given_cand, infos))):
             if c < i or c in covered or c in titles_at:
                 continue
             i = c
@@ -384,7 +428,7 @@ class EntityTagger:
             add(self._span(toks, i, end, hit[0], "PER"))
             i = end
 
-    def _surnames(self, toks, lex, add, covered, mentions) -> None:
+    def _surnames(self, toks, lex, add, covered, mentions, infos=None) -> None:
         names = {}
         for m in mentions:
             if m.label == "PER" and m.last - m.first >= 2:
@@ -393,17 +437,21 @@ class EntityTagger:
                     names[last] = m
         if not names:
             return
-        hits: dict[str, tuple[int, str] | None] = {}
-        for i, t in enumerate(toks):
+        # the surname hit of each distinct word, then only the tokens that have one
+        if infos is None:
+            infos = list(map(_info_of, toks))
+        hits = {}
+        for info in dict.fromkeys(infos):
+            hit = next(((off, s) for off, s in info.readings if s in names), None)
+            if hit is not None:
+                hits[info] = hit
+        if not hits:
+            return
+        for i in [k for k, f in enumerate(infos) if f in hits]:
             if i in covered:
                 continue
-            text = t.text
-            if text in hits:
-                hit = hits[text]
-            else:
-                hit = hits[text] = next(((off, s) for off, s in t.readings if s in names), None)
-            if hit is not None:
-                add(self._span(toks, i, i + 1, hit[0], "PER", names[hit[1]].title))
+            hit = hits[infos[i]]
+            add(self._span(toks, i, i + 1, hit[0], "PER", names[hit[1]].title))
 
 
 @lru_cache(maxsize=1)

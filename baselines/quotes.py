@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: opening mark -> the closing marks that end it
 PAIRS: dict[str, tuple[str, ...]] = {"«": ("»",), "„": ("“", "”"), "“": ("”", "“"), "‹": ("›",), '"': ('"',)}
 QUOTE_MARKS = frozenset("«»„“”‹›\"")
+
+_OPENER = re.compile("[" + re.escape("".join(PAIRS)) + "]")
+#: opening mark -> the characters its scan stops at: its closers, itself, a newline
+_STOPS = {ch: re.compile("[" + re.escape("".join(sorted(set(cl) | {ch}))) + "\n]") for ch, cl in PAIRS.items()}
 
 
 @dataclass(frozen=True)
@@ -29,24 +34,29 @@ def marked_spans(text: str) -> list[MarkedSpan]:
     ['نحن هنا', 'هناك']
     """
     out: list[MarkedSpan] = []
-    i, n = 0, len(text)
-    while i < n:
+    i = 0
+    while True:
+        # jump to the next opening mark, then to the next mark that matters for it
+        # (a closer, the opener itself when it nests, or the end of the line)
+        mo = _OPENER.search(text, i)
+        if mo is None:
+            break
+        i = mo.start()
         ch = text[i]
-        closers = PAIRS.get(ch)
-        if closers is None:
-            i += 1
-            continue
-        depth, j, close = 0, i + 1, None
-        while j < n and text[j] != "\n":
-            c = text[j]
-            if c in closers and depth == 0:
-                close = j
+        closers = PAIRS[ch]
+        nests = ch not in closers
+        depth, close = 0, None
+        for hit in _STOPS[ch].finditer(text, i + 1):
+            c = hit.group()
+            if c == "\n":
                 break
-            if c == ch and ch not in closers:
+            if c in closers and depth == 0:
+                close = hit.start()
+                break
+            if nests and c == ch:
                 depth += 1
             elif c in closers:
                 depth -= 1
-            j += 1
         if close is None:
             i += 1
             continue
