@@ -12,7 +12,8 @@ import math
 import operator
 import random
 import sys
-from typing import Any
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
 
 from .metrics import Figure, Stats
 
@@ -25,6 +26,30 @@ def resamples(n_items: int, n: int, seed: int) -> list[list[int]]:
     rng = random.Random(seed)
     population = range(n_items)
     return [rng.choices(population, k=n_items) for _ in range(n)]
+
+
+def _count(sample: list[int], n_items: int) -> list[int]:
+    cnt = [0] * n_items
+    for i in sample:
+        cnt[i] += 1
+    return cnt
+
+
+CACHED_COUNTS = 2_000_000  # items × resamples up to which the resample counts are kept for reuse
+
+
+@lru_cache(maxsize=8)
+def _shared_counts(n_items: int, n: int, seed: int) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(_count(s, n_items)) for s in resamples(n_items, n, seed))
+
+
+def resample_counts(n_items: int, n: int, seed: int) -> Iterable[Sequence[int]]:
+    """How many times each item is drawn, per resample of :func:`resamples`. Small ones are
+    computed once per (n_items, n, seed) and shared: a leaderboard bootstraps every entry on
+    the same resamples. Large ones are produced one at a time (they would not fit)."""
+    if n_items * n <= CACHED_COUNTS:
+        return _shared_counts(n_items, n, seed)
+    return (_count(s, n_items) for s in resamples(n_items, n, seed))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -55,29 +80,37 @@ def _use_numpy(work: int) -> bool:
 NUMPY_THRESHOLD = 200_000  # resamples × items above which numpy is imported
 
 
-def resampled_totals(stats: Stats, samples: list[list[int]], keys: list[str] | None = None) -> dict[str, Any]:
-    """Column totals under every resample: key → sequence of length len(samples)."""
+def resampled_totals(stats: Stats, n: int, seed: int, keys: list[str] | None = None) -> dict[str, Any]:
+    """Column totals under each of the ``n`` resamples of ``seed``: key → sequence of length n."""
     keys = list(stats.cols) if keys is None else keys
     zero = [0] * stats.n
     cols = [stats.values(k) or zero for k in keys]
-    if _use_numpy(len(samples) * stats.n):
+    if _use_numpy(n * stats.n):
         import numpy as np
 
-        counts = np.zeros((len(samples), stats.n))
-        for b, sample in enumerate(samples):
-            counts[b] = np.bincount(sample, minlength=stats.n)
-        sums = counts @ np.array(cols, dtype=float).T
+        matrix = np.zeros((n, stats.n))
+        for b, cnt in enumerate(resample_counts(stats.n, n, seed)):
+            matrix[b] = cnt
+        sums = matrix @ np.array(cols, dtype=float).T
         return {k: sums[:, c] for c, k in enumerate(keys)}
+    if stats.n * n <= CACHED_COUNTS:
+        # shared resamples: a column equal to one seen before (the gold counts of every
+        # submission, or two submissions alike) is not summed again
+        return {k: _shared_column_totals(tuple(col), n, seed) for k, col in zip(keys, cols)}
     out: dict[str, Any] = {k: [] for k in keys}
     lists = [out[k] for k in keys]
     mul = operator.mul
-    for sample in samples:
-        cnt = [0] * stats.n
-        for i in sample:
-            cnt[i] += 1
+    for cnt in resample_counts(stats.n, n, seed):
         for col, acc in zip(cols, lists):
             acc.append(sum(map(mul, cnt, col)))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _shared_column_totals(col: tuple[float, ...], n: int, seed: int) -> list[float]:
+    # read-only: the list is shared by every caller with an equal column
+    mul = operator.mul
+    return [sum(map(mul, cnt, col)) for cnt in _shared_counts(len(col), n, seed)]
 
 
 def _columns(figs: dict[str, Figure]) -> list[str]:
@@ -107,18 +140,19 @@ def figure_samples(figure: Figure, totals: dict[str, Any], n: int) -> tuple[list
     return ps, rs, fs
 
 
+def resampled_figures(stats: Stats, figs: dict[str, Figure], n: int = DEFAULT_RESAMPLES,
+                      seed: int = DEFAULT_SEED) -> dict[str, tuple[list[float], list[float], list[float]]]:
+    """Precision, recall and F1 of every figure under every resample."""
+    totals = resampled_totals(stats, n, seed, _columns(figs))
+    return {name: figure_samples(fig, totals, n) for name, fig in figs.items()}
+
+
 def intervals(stats: Stats, figs: dict[str, Figure], n: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
               level: float = 95.0) -> dict[str, dict[str, list[float]]]:
     """``{figure: {"precision": [lo, hi], "recall": [...], "f1": [...]}}`` percentile intervals."""
-    samples = resamples(stats.n, n, seed)
-    totals = resampled_totals(stats, samples, _columns(figs))
     a = (100.0 - level) / 2
-    out = {}
-    for name, fig in figs.items():
-        p, r, f = figure_samples(fig, totals, n)
-        out[name] = {k: [percentile(v, a), percentile(v, 100 - a)] for k, v in
-                     (("precision", p), ("recall", r), ("f1", f))}
-    return out
+    return {name: {k: [percentile(v, a), percentile(v, 100 - a)] for k, v in zip(("precision", "recall", "f1"), prf)}
+            for name, prf in resampled_figures(stats, figs, n, seed).items()}
 
 
 def paired(stats_a: Stats, stats_b: Stats, figs: dict[str, Figure], n: int = DEFAULT_RESAMPLES,
@@ -128,21 +162,22 @@ def paired(stats_a: Stats, stats_b: Stats, figs: dict[str, Figure], n: int = DEF
     ``min(1, 2·min(#(d ≤ 0) + 1, #(d ≥ 0) + 1) / (n + 1))`` for the null of no difference."""
     if stats_a.n != stats_b.n:
         raise ValueError("the two runs are not over the same gold")
-    samples = resamples(stats_a.n, n, seed)
-    keys = _columns(figs)
-    ta, tb = resampled_totals(stats_a, samples, keys), resampled_totals(stats_b, samples, keys)
     full_a, full_b = stats_a.totals(), stats_b.totals()
+    ra, rb = resampled_figures(stats_a, figs, n, seed), resampled_figures(stats_b, figs, n, seed)
+    return {name: paired_difference(fig.compute(full_a), fig.compute(full_b), ra[name], rb[name], n, level)
+            for name, fig in figs.items()}
+
+
+def paired_difference(obs_a: tuple, obs_b: tuple, resampled_a: tuple, resampled_b: tuple, n: int,
+                      level: float = 95.0) -> dict[str, dict[str, float | list[float]]]:
+    """:func:`paired` for one figure, from each run's observed (P, R, F) and its values under
+    the resamples (:func:`resampled_figures`): a ranking computes those once per entry."""
     a = (100.0 - level) / 2
-    out = {}
-    for name, fig in figs.items():
-        obs = [x - y for x, y in zip(fig.compute(full_a), fig.compute(full_b))]
-        sa, sb = figure_samples(fig, ta, n), figure_samples(fig, tb, n)
-        comp = {}
-        for k, o, xa, xb in zip(("precision", "recall", "f1"), obs, sa, sb):
-            d = [x - y for x, y in zip(xa, xb)]
-            le = sum(1 for v in d if v <= 0)
-            ge = sum(1 for v in d if v >= 0)
-            p = min(1.0, 2 * min(le + 1, ge + 1) / (n + 1))
-            comp[k] = {"difference": float(o), "ci": [percentile(d, a), percentile(d, 100 - a)], "p_value": p}
-        out[name] = comp
-    return out
+    comp = {}
+    for k, xo, yo, xa, xb in zip(("precision", "recall", "f1"), obs_a, obs_b, resampled_a, resampled_b):
+        d = [x - y for x, y in zip(xa, xb)]
+        le = sum(1 for v in d if v <= 0)
+        ge = sum(1 for v in d if v >= 0)
+        p = min(1.0, 2 * min(le + 1, ge + 1) / (n + 1))
+        comp[k] = {"difference": float(xo - yo), "ci": [percentile(d, a), percentile(d, 100 - a)], "p_value": p}
+    return comp

@@ -31,16 +31,20 @@ def load_yaml(path: Path) -> tuple[Any, dict[Path_, int]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise IsnadError(f"cannot read: {exc}", file=str(path)) from None
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
+        loader = yaml.SafeLoader(raw)  # one parse: the node tree, then the data built from it
+        try:
+            node = loader.get_single_node()
+            lines: dict[Path_, int] = {}
+            if node is not None:
+                _walk(node, (), lines)  # before constructing: merge keys rewrite the tree
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise IsnadError(f"invalid YAML: {problem}", file=str(path), line=line) from None
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _walk(node, (), lines)
     return data, lines
 
 

@@ -96,7 +96,7 @@ def _slugs(lb: Path) -> list[str]:
 
 
 def _rank(entries: list[Entry]) -> None:
-    from ..bootstrap import paired
+    from ..bootstrap import paired_difference, resampled_figures
     from ..metrics import figures
 
     fig = {PRIMARY: figures()[PRIMARY]}
@@ -104,10 +104,14 @@ def _rank(entries: list[Entry]) -> None:
         group = [e for e in entries if e.meta.track is track]
         group.sort(key=lambda e: (-e.result["attribution"]["end_to_end"]["f1"],
                                   -e.result["quotes"]["overlap"]["f1"], e.slug))
+        # each entry's figure under the resamples, once (the paired test of two neighbours
+        # compares them resample by resample)
+        observed = [fig[PRIMARY].compute(e.stats.totals()) for e in group]
+        resampled = [resampled_figures(e.stats, fig, RESAMPLES, SEED)[PRIMARY] for e in group]
         for i, e in enumerate(group):
             e.rank = i + 1
             if i:
-                diff = paired(group[i - 1].stats, e.stats, fig, RESAMPLES, SEED)[PRIMARY]["f1"]
+                diff = paired_difference(observed[i - 1], observed[i], resampled[i - 1], resampled[i], RESAMPLES)["f1"]
                 e.p_above = diff["p_value"]
                 e.tied_with_above = diff["p_value"] >= SIGNIFICANCE
 
