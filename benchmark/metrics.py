@@ -184,8 +184,8 @@ def overlap_candidates(true: list[tuple], pred: list[tuple]) -> list[list[int]]:
         found = []
         while k >= 0 and max_end[k] > p[0]:
             t = true[k]
-            if t[1] > p[0] and _sufficient_overlap(p, t):
-                found.append(k)
+            if t[1] > p[0] and ((min(p[1], t[1]) - max(p[0], t[0])) / (t[1] - t[0])) * 100.0 >= 1.0:
+                found.append(k)  # _sufficient_overlap, inlined (the same arithmetic)
             k -= 1
         found.reverse()
         out.append(found)
@@ -465,32 +465,108 @@ def gold_index(doc: Document) -> GoldIndex:
     return gi
 
 
+# The outcomes of a prediction that overlaps exactly one gold span, which overlaps no other
+# prediction (most of them): no competition, so nervaluate's strategies reduce to comparing
+# boundaries and labels. Per scheme: (same boundaries and label, same boundaries, same label)
+# → outcome of the overall run, and of the run of the common label when the labels agree.
+def _pair_outcome(scheme: str, same_span: bool, same_label: bool) -> str:
+    if scheme == "strict":
+        return "cor" if same_span and same_label else "inc"
+    if scheme == "exact":
+        return "cor" if same_span else "inc"
+    if scheme == "partial":
+        return "cor" if same_span else "par"
+    return "cor" if same_label else "inc"
+
+
+class _EntityColumns:
+    """The outcome columns one pattern adds to, looked up once per pattern and document."""
+
+    def __init__(self, st: Stats) -> None:
+        self.st = st
+        self.cache: dict[tuple, list[list[float]]] = {}
+
+    def key(self, scheme: str, label: str | None, kind: str) -> list[float]:
+        return self.st.column(f"ent.{scheme}.{kind}" if label is None else f"ent.{label}.{scheme}.{kind}")
+
+    def pair(self, t_label: str, p_label: str, same_span: bool) -> list[list[float]]:
+        """Columns of an isolated pair (on the gold item): overall, then per label."""
+        k = (t_label, p_label, same_span)
+        cols = self.cache.get(k)
+        if cols is None:
+            same = t_label == p_label
+            cols = [self.key(sc, None, _pair_outcome(sc, same_span, same)) for sc in ENTITY_SCHEMES]
+            if same:
+                cols += [self.key(sc, t_label, _pair_outcome(sc, same_span, True)) for sc in ENTITY_SCHEMES]
+            else:  # apart in the per-label runs: the gold is missed there (the prediction
+                # is spurious in its own label's runs: the caller adds those)
+                cols += [self.key(sc, t_label, "mis") for sc in ENTITY_SCHEMES]
+            self.cache[k] = cols
+        return cols
+
+    def alone(self, label: str, kind: str) -> list[list[float]]:
+        """Columns of a span nothing overlaps (spurious or missed in all eight runs)."""
+        k = (label, kind)
+        cols = self.cache.get(k)
+        if cols is None:
+            cols = self.cache[k] = [self.key(sc, lab, kind) for sc in ENTITY_SCHEMES for lab in (None, label)]
+        return cols
+
+
 def _entity_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item: list[int], lost: list[str]) -> None:
     """nervaluate's four schemes, overall and per label, as outcome columns (ACT, POS and TP
-    are derived from them: see DERIVED). Candidates are found once for all eight runs; the
-    per-label runs are one pass with same-label candidates (labels never compete there)."""
+    are derived from them: see DERIVED). Candidates are found once for all eight runs. A pair
+    that overlaps nothing else takes its outcomes from the closed form; predictions that
+    compete (and the gold spans they share) go through the strategies: the overall runs with
+    every candidate, the per-label runs in one pass with same-label candidates (the labels
+    never compete there)."""
     true, t_item = g.true, g.t_item
     cands = overlap_candidates(true, pred)
-    same = [[ti for ti in c if true[ti][2] == p[2]] for p, c in zip(pred, cands)]
-    for scheme in ENTITY_SCHEMES:
-        cols: dict[tuple[str | None, str], list[float]] = {}
-
-        def col(label: str | None, kind: str) -> list[float]:
-            c = cols.get((label, kind))
-            if c is None:
-                key = f"ent.{scheme}.{kind}" if label is None else f"ent.{label}.{scheme}.{kind}"
-                c = cols[(label, kind)] = st.column(key)
-            return c
-
-        for candidates, per_label in ((cands, False), (same, True)):
-            outcomes, missed = match_outcomes(scheme, true, pred, candidates)
-            for (kind, ti), p, pi in zip(outcomes, pred, p_item):
-                col(p[2] if per_label else None, kind)[base + (t_item[ti] if ti is not None else pi)] += 1
-            for ti in missed:
-                col(true[ti][2] if per_label else None, "mis")[base + t_item[ti]] += 1
-        for lab in lost:  # ungrounded: spurious, on the document's first item
-            col(None, "spu")[base] += 1
-            col(lab, "spu")[base] += 1
+    takers = [0] * len(true)
+    for c in cands:
+        for ti in c:
+            takers[ti] += 1
+    cols = _EntityColumns(st)
+    crowded = []
+    for pi, c in enumerate(cands):
+        p = pred[pi]
+        if not c:
+            for col in cols.alone(p[2], "spu"):
+                col[base + p_item[pi]] += 1
+        elif len(c) == 1 and takers[c[0]] == 1:
+            t = true[c[0]]
+            it = base + t_item[c[0]]
+            for col in cols.pair(t[2], p[2], p[0] == t[0] and p[1] == t[1]):
+                col[it] += 1
+            if t[2] != p[2]:
+                for col in cols.alone(p[2], "spu")[1::2]:  # spurious in its own label's runs
+                    col[base + p_item[pi]] += 1
+        else:
+            crowded.append(pi)
+    for ti, n in enumerate(takers):
+        if not n:
+            for col in cols.alone(true[ti][2], "mis"):
+                col[base + t_item[ti]] += 1
+    if crowded:
+        sub = [pred[pi] for pi in crowded]
+        shared = sorted({ti for pi in crowded for ti in cands[pi]})
+        sub_cands = [cands[pi] for pi in crowded]
+        same = [[ti for ti in c if true[ti][2] == p[2]] for p, c in zip(sub, sub_cands)]
+        for scheme in ENTITY_SCHEMES:
+            for candidates, per_label in ((sub_cands, False), (same, True)):
+                outcomes, _ = match_outcomes(scheme, true, sub, candidates)
+                taken = set()
+                for (kind, ti), p, pi in zip(outcomes, sub, crowded):
+                    taken.add(ti)
+                    label = p[2] if per_label else None
+                    cols.key(scheme, label, kind)[base + (t_item[ti] if ti is not None else p_item[pi])] += 1
+                for ti in shared:
+                    if ti not in taken:
+                        cols.key(scheme, true[ti][2] if per_label else None, "mis")[base + t_item[ti]] += 1
+    for lab in lost:  # ungrounded: spurious, on the document's first item
+        for scheme in ENTITY_SCHEMES:
+            cols.key(scheme, None, "spu")[base] += 1
+            cols.key(scheme, lab, "spu")[base] += 1
 
 
 def _seqeval_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item: list[int], lost: int) -> None:

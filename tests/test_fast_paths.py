@@ -54,3 +54,35 @@ def test_gold_index_items_are_sentence_indices():
     for offset in range(0, len(DOC.text), 7):
         assert g.item(offset) == DOC.sentence_index(offset)
     assert gold_index(DOC) is g
+
+
+SMALL = st.tuples(st.integers(0, 40), st.integers(1, 8), st.sampled_from(["PER", "GPE", "ORG"])).map(
+    lambda t: (t[0], t[0] + t[1], t[2]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SMALL, max_size=10, unique_by=lambda x: (x[0], x[1])), st.lists(SMALL, max_size=12))
+def test_entity_columns_equal_the_strategies_run_one_by_one(true, pred):
+    """The closed form for isolated pairs and the shared passes give what running nervaluate's
+    strategy per scheme and per label gives."""
+    from benchmark.metrics import ENTITY_SCHEMES, Stats, _entity_stats, nervaluate_outcomes
+
+    text = "x" * 60
+    doc = Document(id="d", title="", text=text, language="en", source="t", sentences=[{"start": 0, "end": 60}],
+                   entities=[{"id": f"e{i}", "start": s, "end": e, "text": text[s:e], "label": lab, "cluster": "c"}
+                             for i, (s, e, lab) in enumerate(true)],
+                   clusters=[], quotes=[])
+    g = gold_index(doc)
+    pred = sorted(pred)
+    stats = Stats(1)
+    _entity_stats(stats, 0, g, pred, [0] * len(pred), [])
+    totals = stats.totals()
+    for scheme in ENTITY_SCHEMES:
+        want = [k for k, _, _ in nervaluate_outcomes(scheme, g.true, pred)]
+        for lab in ("PER", "GPE", "ORG"):
+            t = [x for x in g.true if x[2] == lab]
+            want_lab = [k for k, _, _ in nervaluate_outcomes(scheme, t, [x for x in pred if x[2] == lab])]
+            for kind in ("cor", "inc", "par", "mis", "spu"):
+                assert totals.get(f"ent.{lab}.{scheme}.{kind}", 0) == want_lab.count(kind), (scheme, lab, kind)
+        for kind in ("cor", "inc", "par", "mis", "spu"):
+            assert totals.get(f"ent.{scheme}.{kind}", 0) == want.count(kind), (scheme, kind)
