@@ -7,6 +7,7 @@ problem is an :class:`~benchmark.errors.IsnadError` naming the file, the line an
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Union
@@ -20,6 +21,10 @@ from .schema import Document, PredictionDocument, PredSpan
 
 PredictionsInput = Union[str, Path, Iterable[Union[dict, PredictionDocument]]]
 
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a predictions file over this is refused before it is read
+MAX_LINE_BYTES = 8 * 1024 * 1024  # and a line over this before it is parsed
+_SHORT = 60  # longest repr of an input value quoted in a message
+
 
 @dataclass
 class Predictions:
@@ -31,9 +36,17 @@ class Predictions:
     warnings: list[str] = field(default_factory=list)
 
 
+def _short(value: Any, most: int = _SHORT) -> str:
+    """``repr(value)``, cut to a readable length (input values are quoted in one-line messages)."""
+    r = repr(value)
+    return r if len(r) <= most else r[:most - 1] + "…"
+
+
 def _field(loc: tuple) -> str:
     out = ""
     for part in loc:
+        if not isinstance(part, int) and (not str(part).isprintable() or len(str(part)) > _SHORT):
+            part = _short(str(part))  # a key of the input: never a line break or a page of text
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -44,7 +57,9 @@ def _pydantic_error(exc: ValidationError, file: str, line: int) -> IsnadError:
     if err["type"] == "extra_forbidden":
         msg = "unknown field"
     elif err["type"] == "enum":
-        msg = f"{msg}, got {err.get('input')!r}"
+        msg = f"{msg}, got {_short(err.get('input'))}"
+    if len(msg) > 4 * _SHORT or not msg.isprintable():
+        msg = _short(msg, 4 * _SHORT)[1:-1]
     return IsnadError(msg, file=file, line=line, field=_field(tuple(err["loc"])) or None)
 
 
@@ -53,10 +68,10 @@ def _check_span(span: PredSpan | Any, doc: Document, file: str, line: int, where
         return
     n = len(doc.text)
     if span.end > n:
-        raise IsnadError(f"offset {span.end} out of range (document {doc.id} has {n} characters)",
+        raise IsnadError(f"offset {_short(span.end)} out of range (document {doc.id} has {n} characters)",
                          file=file, line=line, field=f"{where}.end")
     if span.text is not None and doc.text[span.start:span.end] != span.text:
-        raise IsnadError(f"text {span.text!r} differs from the document's {doc.text[span.start:span.end]!r} "
+        raise IsnadError(f"text {_short(span.text)} differs from the document's {_short(doc.text[span.start:span.end])} "
                          f"at [{span.start}, {span.end})", file=file, line=line, field=f"{where}.text")
 
 
@@ -72,27 +87,77 @@ def check_against_gold(pred: PredictionDocument, doc: Document, file: str, line:
         if q.speaker is not None:
             _check_span(q.speaker, doc, file, line, f"quotes[{i}].speaker")
             if q.speaker.cluster is not None and q.speaker.cluster not in clusters:
-                raise IsnadError(f"unknown cluster id {q.speaker.cluster!r} in document {doc.id}",
+                raise IsnadError(f"unknown cluster id {_short(q.speaker.cluster)} in document {doc.id}",
                                  file=file, line=line, field=f"quotes[{i}].speaker.cluster")
 
 
+def _read_bounded(path: Path, name: str) -> bytes:
+    """The file's bytes, refused by size before reading (and read at most one byte past the
+    bound, so a pipe or a device that never ends is refused too)."""
+    limit = f"the {MAX_FILE_BYTES}-byte ({MAX_FILE_BYTES >> 20} MB) limit for a predictions file"
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise IsnadError(f"{size} bytes is over {limit}", file=name)
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise IsnadError(f"cannot read: {exc.__class__.__name__}: {exc.strerror or exc}", file=name) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise IsnadError(f"over {limit} (stopped reading at {len(data)} bytes)", file=name)
+    return data
+
+
+def _parse_line(raw: bytes, name: str, n: int) -> Any:
+    """One line's JSON value (``None`` for a blank line); every problem is an IsnadError."""
+    if len(raw) > MAX_LINE_BYTES:
+        raise IsnadError(f"a line of {len(raw)} bytes is over the {MAX_LINE_BYTES}-byte limit for one line",
+                         file=name, line=n)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IsnadError(f"invalid UTF-8 at byte {exc.start + 1} of the line (a predictions file is UTF-8)",
+                         file=name, line=n) from None
+    text = text.removesuffix("\r")  # CRLF line ends
+    if not text.strip():
+        return None
+    if "\0" in text:
+        raise IsnadError(f"NUL byte at column {text.index(chr(0)) + 1} (a predictions file is UTF-8 JSON text)",
+                         file=name, line=n)
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (JSONL: one whole JSON object a line)" if text.strip() in ("[", "{") else ""
+        raise IsnadError(f"bad JSON: {exc.msg} (column {exc.colno}){hint}", file=name, line=n) from None
+    except RecursionError:
+        raise IsnadError("bad JSON: nested too deeply", file=name, line=n) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise IsnadError(f"bad JSON: {_short(str(exc), 4 * _SHORT)[1:-1]}", file=name, line=n) from None
+    return obj
+
+
 def _records(source: PredictionsInput) -> tuple[str, list[tuple[int, Any]]]:
-    """(name, [(line, parsed JSON object or model)]) of the input."""
+    """(name, [(line, parsed JSON object or model)]) of the input.
+
+    A file is UTF-8 JSONL: a leading byte order mark is skipped and CRLF line ends are
+    accepted; blank lines are skipped (line numbers still count them). A file with no
+    line at all is refused: an empty file is a run that wrote nothing, not a system
+    that predicts nothing (that one writes its documents with empty lists)."""
     if isinstance(source, (str, Path)):
         name = str(source)
-        try:
-            text = Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise IsnadError(f"cannot read: {exc.__class__.__name__}: {getattr(exc, 'strerror', None) or exc}",
-                             file=name) from None
+        data = _read_bounded(Path(source), name)
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise IsnadError("UTF-16 text: a predictions file is UTF-8", file=name)
+        data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
         out = []
-        for n, raw in enumerate(text.splitlines(), 1):
-            if not raw.strip():
-                continue
-            try:
-                out.append((n, json.loads(raw)))
-            except json.JSONDecodeError as exc:
-                raise IsnadError(f"bad JSON: {exc.msg} (column {exc.colno})", file=name, line=n) from None
+        for n, raw in enumerate(data.split(b"\n"), 1):
+            obj = _parse_line(raw, name, n)
+            if obj is not None:
+                out.append((n, obj))
+        if not out:
+            raise IsnadError("no predictions in the file (it is empty or blank): a system that predicts nothing "
+                             "writes each document with empty lists, {\"document_id\": ..., \"entities\": [], "
+                             "\"quotes\": []}", file=name)
         return name, out
     return "<predictions>", [(n, obj) for n, obj in enumerate(source, 1)]
 
@@ -110,15 +175,18 @@ def read_predictions(source: PredictionsInput, gold: Gold) -> Predictions:
             pred = obj
         else:
             if not isinstance(obj, dict):
-                raise IsnadError(f"expected a JSON object, got {type(obj).__name__}", file=name, line=line)
+                hint = " (JSONL: one object a line, not an array)" if isinstance(obj, list) else ""
+                raise IsnadError(f"expected a JSON object, got {type(obj).__name__}{hint}", file=name, line=line)
             try:
                 pred = PredictionDocument.model_validate(obj)
             except ValidationError as exc:
                 raise _pydantic_error(exc, name, line) from None
         if pred.document_id not in by_id:
-            raise IsnadError(f"unknown document id {pred.document_id!r}", file=name, line=line, field="document_id")
+            known = ", ".join(repr(i) for i in list(by_id)[:3]) + (", …" if len(by_id) > 3 else "")
+            raise IsnadError(f"unknown document id {_short(pred.document_id)} (the gold's documents: {known})",
+                             file=name, line=line, field="document_id")
         if pred.document_id in docs:
-            raise IsnadError(f"duplicate document {pred.document_id!r} (first on line {lines[pred.document_id]})",
+            raise IsnadError(f"duplicate document {_short(pred.document_id)} (first on line {lines[pred.document_id]})",
                              file=name, line=line, field="document_id")
         check_against_gold(pred, by_id[pred.document_id], name, line)
         docs[pred.document_id] = pred

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -68,9 +69,20 @@ def test_blank_lines_are_skipped_and_line_numbers_kept(tmp_path):
 
 
 def test_missing_document_is_a_warning(tmp_path):
-    preds = read_predictions(write_jsonl(tmp_path / "p.jsonl", []), GOLD)
-    assert preds.documents == {}
-    assert len(preds.warnings) == 1 and ID in preds.warnings[0]
+    other = DOC.model_copy(update={"id": "001_other"})
+    gold = dataclasses.replace(GOLD, documents=(DOC, other))
+    preds = read_predictions(write_jsonl(tmp_path / "p.jsonl", [{"document_id": ID}]), gold)
+    assert set(preds.documents) == {ID}
+    assert len(preds.warnings) == 1 and "001_other" in preds.warnings[0] and "absent" in preds.warnings[0]
+
+
+@pytest.mark.parametrize("content", ["", "\n", "  \n\r\n\n"])
+def test_an_empty_file_is_refused(tmp_path, content):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(content.encode())
+    with pytest.raises(IsnadError, match="no predictions in the file") as exc:
+        read_predictions(path, GOLD)
+    assert exc.value.file == str(path) and exc.value.line is None
 
 
 def test_inputs_path_dicts_and_models_agree(tmp_path):

@@ -73,9 +73,14 @@ def test_score_tables(half):
 
 
 def test_missing_document_warns_on_stderr(tmp_path):
-    r = isnad("score", str(write_jsonl(tmp_path / "e.jsonl", [])), "--json", "--bootstrap", "0")
-    assert r.returncode == 0
-    assert "warning:" in r.stderr and DOC.id in r.stderr
+    gold = tmp_path / "gold"
+    (gold / "data").mkdir(parents=True)
+    other = DOC.model_copy(update={"id": "001_other"})
+    write_jsonl(gold / "data/documents.jsonl", [DOC.model_dump_json(), other.model_dump_json()])
+    r = isnad("score", str(write_jsonl(tmp_path / "e.jsonl", [{"document_id": "001_other"}])), "--json",
+              "--bootstrap", "0", "--gold", str(gold))
+    assert r.returncode == 0, r.stderr
+    assert "warning:" in r.stderr and DOC.id in r.stderr and "absent" in r.stderr
     assert json.loads(r.stdout)["entities"]["strict"]["recall"] == 0.0
 
 
