@@ -218,3 +218,10 @@ def test_the_project_readme_table_is_generated_and_checked(board_root):
     assert check(board_root) == []
     readme.write_text(text.replace("| 1 | Half |", "| 1 | Half (best!) |"), encoding="utf-8")
     assert any(p.startswith("README.md") for p in check(board_root))
+
+
+def test_a_device_or_pipe_is_refused_before_reading(board_root):
+    before = snapshot(board_root)
+    with pytest.raises(IsnadError, match="not a regular file"):
+        submit(board_root, Path("/dev/zero"), meta("Zero"))
+    assert snapshot(board_root) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import stat
 import unicodedata
 from enum import Enum
 from pathlib import Path
@@ -105,9 +106,13 @@ def dump_meta(meta: SubmissionMeta) -> str:
 def check_size(path: Path) -> None:
     """Refuse a predictions file over the size bound before reading it."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise IsnadError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    if not stat.S_ISREG(info.st_mode):
+        # a pipe or a device reports size 0 and could be endless: only regular files
+        raise IsnadError("not a regular file (a pipe or device cannot be submitted)", file=str(path))
+    size = info.st_size
     if size > MAX_PREDICTIONS_BYTES:
         raise IsnadError(f"{size} bytes is over the {MAX_PREDICTIONS_BYTES}-byte limit for a predictions file",
                          file=str(path))
