@@ -304,7 +304,9 @@ class EntityTagger:
             j = i + length
             if j > n or toks[j - 1].sentence != sent:
                 continue
-            rest = tuple([t.norm for t in toks[i + 1:j]]) if length > 1 else ()
+            if length == 1:  # the last length tried: one reading is a one-word phrase
+                return next(((j, off, (stem,)) for off, stem in readings if (stem,) in table), None)
+            rest = tuple([t.info.norm for t in toks[i + 1:j]])
             for off, stem in readings:
                 key = (stem,) + rest
                 if key in table:
