@@ -21,3 +21,19 @@ def scratch(tmp_path: Path) -> Path:
     for part in ("seeds", "gold"):
         shutil.copytree(ROOT / part, tmp_path / part)
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Any connection to an address other than 127.0.0.1 / ::1 fails the test: nothing in
+    this project may reach the network at run time or in tests."""
+    import socket
+
+    real = socket.socket.connect
+
+    def connect(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        assert host in ("127.0.0.1", "::1", "localhost") or isinstance(address, str), f"network access to {address}"
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)

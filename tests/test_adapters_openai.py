@@ -26,20 +26,6 @@ DOC = GOLD.documents[0]
 FAST = {"max_attempts": 3, "backoff": 0.01, "timeout": 5.0, "progress": False}
 
 
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch):
-    """Any connection to an address other than 127.0.0.1 / ::1 fails the test."""
-    import socket
-
-    real = socket.socket.connect
-
-    def connect(self, address):
-        host = address[0] if isinstance(address, tuple) else address
-        assert host in ("127.0.0.1", "::1", "localhost") or isinstance(address, str), f"network access to {address}"
-        return real(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-
 
 class Server:
     """A chat-completions server: ``reply(request, n)`` → (status, headers, body, delay)."""
