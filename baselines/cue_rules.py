@@ -90,6 +90,8 @@ class _Doc:
 
     def sentence_end(self, i: int) -> int:
         sents = self._sents
+        if i >= len(sents):  # content would start past the last token: nothing left
+            return len(sents)
         return bisect_right(sents, sents[i], i)
 
     def sentence_start(self, i: int) -> int:
@@ -478,7 +480,7 @@ def attribute_with_linker(text: str, quotes: list[dict], predicted: list[dict] |
                 break
         if sp is None and doc.toks:
             j = doc.token_at(q["end"]) + 1
-            while j < len(doc.toks) and doc.toks[j].text in ("»", "”", '"', "،", ",", "“") | _POSTPOSED:
+            while j < len(doc.toks) and doc.toks[j].text in {"»", "”", '"', "،", ",", "“"} | _POSTPOSED:
                 j += 1
             if j < len(doc.toks) and j in doc.cue_at:
                 sp, _ = link.speaker(doc.cue_at[j])

@@ -133,3 +133,25 @@ def test_cli_lists_baselines():
     out = isnad("baselines", "list")
     assert out.returncode == 0
     assert [line.split()[0] for line in out.stdout.splitlines()] == ["null", "quote-marks", "cue-rules", "supervised"]
+
+
+@pytest.mark.parametrize("text", ["قال الرئيس إن", "وقال الوزير أن", "قال إن", "أكد أن", "وأضاف:"])
+@pytest.mark.parametrize("name", ["quote-marks", "cue-rules", "supervised"])
+def test_a_cue_or_complementizer_at_the_very_end(name, text):
+    assert predict_text(get_baseline(name), text)["quotes"] == [] or name == "supervised"
+
+
+@pytest.mark.parametrize("name", ["null", "quote-marks", "cue-rules", "supervised"])
+def test_attribute_accepts_any_spans(name):
+    import random
+
+    text = load_gold().documents[0].text
+    rng = random.Random(7)
+    extractor = get_baseline(name)
+    for _ in range(60):
+        a = rng.randrange(len(text) - 2)
+        spans = [{"start": a, "end": rng.randrange(a + 1, min(len(text), a + 300))}]
+        speakers = extractor.attribute("doc", text, spans)
+        assert len(speakers) == 1
+        s = speakers[0]
+        assert s is None or "text" in s or 0 <= s["start"] < s["end"] <= len(text)
