@@ -329,8 +329,13 @@ def _exact_pairs(gold_keys: list[tuple], pred_keys: list[tuple | None]) -> list[
 def _pair_stats(st: Stats, prefix: str, pairs: list[tuple[int, int]], g_item: list[int], p_item: list[int],
                 g_cat: list[str] | None = None, p_cat: list[str | None] | None = None) -> None:
     """tp / np / ng columns for a one-to-one matching, overall and (with categories) per
-    category: a prediction takes its matched gold's category, else its own."""
+    category: a prediction takes its matched gold's category, else its own.
+
+    A matched prediction is counted on its gold's item, like the match itself, so that
+    every bootstrap resample keeps tp <= np (a prediction may start in another sentence)."""
     tp, ng, np_ = (st.column(f"{prefix}.{k}") for k in ("tp", "ng", "np"))
+    matched_p = {j: i for i, j in pairs}
+    p_item = [g_item[matched_p[j]] if j in matched_p else it for j, it in enumerate(p_item)]
     for i, _ in pairs:
         tp[g_item[i]] += 1
     for it in g_item:
@@ -341,7 +346,6 @@ def _pair_stats(st: Stats, prefix: str, pairs: list[tuple[int, int]], g_item: li
         return
     head, _, metric = prefix.partition(".")
     col = lambda cat, k: st.column(f"{head}.{cat}.{metric}.{k}")  # noqa: E731
-    matched_p = {j: i for i, j in pairs}
     for i, _ in pairs:
         col(g_cat[i], "tp")[g_item[i]] += 1
     for i, it in enumerate(g_item):
@@ -638,7 +642,9 @@ def _quote_stats(st: Stats, base: int, g: GoldIndex, quotes: list[PQuote]) -> No
     # attribution over the quote overlap matching
     resolved = [g.speakers.resolve(q.speaker) for q in pq]
     att_np, unresolved = st.column("att.np"), st.column("att.unresolved")
+    on_gold = {j: g_item[i] for i, j in overlap}  # as in _pair_stats: correct <= np per resample
     for j, it in enumerate(pq_item):
+        it = on_gold.get(j, it)
         att_np[it] += 1
         if resolved[j] is None:
             unresolved[it] += 1
