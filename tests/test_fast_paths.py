@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from benchmark.metrics import gold_index, iob2_chunks, projected_chunks, sentence_tags
 from benchmark.schema import Document
 from benchmark.text import span_tokens, tokenize
-from scoring_support import DOC, random_spans, gold_entities
+from scoring_support import DOC, GOLD, N, random_spans, gold_entities
 
 # letters, digits, the underscore (not a word character), Arabic marks and tatweel, punctuation,
 # quotation marks and several kinds of whitespace
@@ -86,3 +86,56 @@ def test_entity_columns_equal_the_strategies_run_one_by_one(true, pred):
                 assert totals.get(f"ent.{lab}.{scheme}.{kind}", 0) == want_lab.count(kind), (scheme, lab, kind)
         for kind in ("cor", "inc", "par", "mis", "spu"):
             assert totals.get(f"ent.{scheme}.{kind}", 0) == want.count(kind), (scheme, kind)
+
+
+# --- the reader's fast check against the models ------------------------------------------------
+
+_NUMBERS = st.one_of(st.integers(-2, 12), st.sampled_from([N - 1, N, N + 1, True, 1.0, "3", None]))
+_VALID = st.integers(0, N - 1).flatmap(lambda s: st.integers(s + 1, min(N, s + 30)).map(lambda e: {"start": s, "end": e}))
+_OFFSETS = st.one_of(_VALID, _VALID, _VALID, st.fixed_dictionaries({"start": _NUMBERS, "end": _NUMBERS}))
+_SPEAKERS = st.one_of(st.none(), st.just({"cluster": DOC.clusters[0].id}), st.fixed_dictionaries({"cluster": st.sampled_from(
+    [c.id for c in DOC.clusters[:2]] + ["", "nope", 3])}), _OFFSETS, st.fixed_dictionaries({"text": st.sampled_from(["", "x", 1])}),
+    st.fixed_dictionaries({"cluster": st.just(DOC.clusters[0].id), "text": st.just("x")}))
+_ENTITIES = st.one_of(
+    st.builds(lambda o, lab: {**o, "label": lab}, _OFFSETS, st.sampled_from(["PER", "GPE", "ORG", "per", 1])),
+    st.builds(lambda o, lab: {**o, "label": lab}, _VALID, st.sampled_from(["PER", "GPE", "LOC"])),
+    st.builds(lambda o: {**o, "label": "PER", "text": "x"}, _OFFSETS),
+    st.builds(lambda o: o, _OFFSETS), st.sampled_from([None, [], "PER"]))
+_QUOTES = st.one_of(
+    st.builds(lambda o, extra: {**o, **extra}, _OFFSETS, st.fixed_dictionaries({}, optional={
+        "type": st.sampled_from([None, "direct", "mixed", "indirect", "Direct", 2]),
+        "cue": st.one_of(st.none(), _OFFSETS, st.just({"text": "x"}), st.just([])),
+        "speaker": _SPEAKERS, "occurrence": st.just(0)})),
+    st.sampled_from([None, 1]))
+_LINES = st.one_of(
+    st.fixed_dictionaries({"document_id": st.just(DOC.id), "entities": st.lists(_ENTITIES, max_size=4),
+                           "quotes": st.lists(_QUOTES, max_size=3)}),
+    st.fixed_dictionaries({"document_id": st.sampled_from([DOC.id, "", "nope", 7])}, optional={
+        "entities": st.one_of(st.lists(_ENTITIES, max_size=2), st.none(), st.just(())),
+        "quotes": st.lists(_QUOTES, max_size=2), "extra": st.just(1)}))
+
+
+def _read(lines: list, fast: bool):
+    """("ok", grounded spans per document, the documents as models) or ("error", message, field)."""
+    import benchmark.predictions as P
+    from benchmark.errors import IsnadError
+
+    checked = P._checked_document
+    P._checked_document = checked if fast else (lambda obj, by_id: None)
+    try:
+        preds = P.read_predictions(lines, GOLD)
+    except IsnadError as exc:
+        return "error", str(exc), exc.field
+    finally:
+        P._checked_document = checked
+    log = P.GroundingLog()
+    grounded = {i: P.ground_document(preds.documents.for_scoring(i), DOC, log) for i in preds.documents}
+    return "ok", grounded, dict(preds.documents), log.to_dict()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=2))
+def test_the_fast_check_reads_as_the_models_do(lines):
+    """The reader's fast check for the common form gives the same outcome as validating every
+    line with the models: the same grounded spans and documents, or the same first error."""
+    assert _read(lines, True) == _read(lines, False)

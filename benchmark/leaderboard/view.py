@@ -31,7 +31,7 @@ def system_view(preds: Predictions, gold: Gold) -> list[dict[str, Any]]:
     out = []
     log = GroundingLog()
     for doc in gold.documents:
-        ents, quotes = ground_document(preds.documents.get(doc.id), doc, log)
+        ents, quotes = ground_document(preds.documents.for_scoring(doc.id), doc, log)
         gold_ents = {(m.start, m.end): m.label.value for m in doc.entities}
         strict = {(e.span.start, e.span.end) for e in ents if e.span.ok and gold_ents.get((e.span.start, e.span.end)) == e.label}
         v_ents = []
