@@ -10,6 +10,7 @@ sums of item columns, so aggregation (and the bootstrap) only re-sums counts.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
@@ -43,35 +44,47 @@ DERIVED = _entity_derived()
 
 
 class Stats:
-    """Named columns of per-item numbers (one entry per gold sentence)."""
+    """Named columns of per-item numbers (one entry per gold sentence).
+
+    A column is sparse, ``{item: value}`` (a defaultdict of 0, so callers add into it in
+    place): most items have nothing in most of the hundreds of columns, and a dense list per
+    column made a large corpus's statistics cost more memory and time than its scoring."""
 
     def __init__(self, n_items: int) -> None:
         self.n = n_items
-        self.cols: dict[str, list[float]] = {}
+        self.cols: dict[str, defaultdict[int, float]] = {}
         self.derived = DERIVED  # key → the weighted stored columns it is the per-item sum of
 
-    def column(self, key: str) -> list[float]:
-        """The stored column ``key`` (created as zeros): callers add into it in place."""
+    def column(self, key: str) -> defaultdict[int, float]:
+        """The stored column ``key`` (created empty): callers add into it in place."""
         col = self.cols.get(key)
         if col is None:
-            col = self.cols[key] = [0] * self.n
+            col = self.cols[key] = defaultdict(int)
         return col
 
     def add(self, key: str, item: int, value: float = 1) -> None:
         self.column(key)[item] += value
 
+    def _dense(self, col: dict[int, float]) -> list[float]:
+        out: list[float] = [0] * self.n
+        for i, v in col.items():
+            out[i] = v
+        return out
+
     def values(self, key: str) -> list[float] | None:
-        """The per-item values of a stored or derived column (None when it has none)."""
+        """The per-item values (a list of ``n``) of a stored or derived column (None when it
+        has none): what the bootstrap resamples."""
         col = self.cols.get(key)
         if col is not None or key not in self.derived:
-            return col
+            return None if col is None else self._dense(col)
         out: list[float] | None = None
         for part, w in self.derived[key]:
             c = self.cols.get(part)
             if c is None:
                 continue
+            c = self._dense(c)
             if out is None:
-                out = list(c) if w == 1 else [w * y if y else y for y in c]
+                out = c if w == 1 else [w * y if y else y for y in c]
             else:  # the value the per-item additions would have given (an int stays an int)
                 out = [x + w * y if y else x for x, y in zip(out, c)]
         return out
@@ -81,7 +94,9 @@ class Stats:
         return sum(col) if col is not None else 0
 
     def totals(self) -> dict[str, float]:
-        out = {k: sum(v) for k, v in self.cols.items()}
+        # in item order, as the sum over every item would add them (the missing ones are
+        # zeros, which change no sum): float totals stay the same to the last bit
+        out = {k: sum([v[i] for i in sorted(v)]) for k, v in self.cols.items()}
         for key, parts in self.derived.items():
             present = [(out[p], w) for p, w in parts if p in out]
             if present:
@@ -488,12 +503,12 @@ class _EntityColumns:
 
     def __init__(self, st: Stats) -> None:
         self.st = st
-        self.cache: dict[tuple, list[list[float]]] = {}
+        self.cache: dict[tuple, list[defaultdict[int, float]]] = {}
 
-    def key(self, scheme: str, label: str | None, kind: str) -> list[float]:
+    def key(self, scheme: str, label: str | None, kind: str) -> defaultdict[int, float]:
         return self.st.column(f"ent.{scheme}.{kind}" if label is None else f"ent.{label}.{scheme}.{kind}")
 
-    def pair(self, t_label: str, p_label: str, same_span: bool) -> list[list[float]]:
+    def pair(self, t_label: str, p_label: str, same_span: bool) -> list[defaultdict[int, float]]:
         """Columns of an isolated pair (on the gold item): overall, then per label."""
         k = (t_label, p_label, same_span)
         cols = self.cache.get(k)
@@ -508,7 +523,7 @@ class _EntityColumns:
             self.cache[k] = cols
         return cols
 
-    def alone(self, label: str, kind: str) -> list[list[float]]:
+    def alone(self, label: str, kind: str) -> list[defaultdict[int, float]]:
         """Columns of a span nothing overlaps (spurious or missed in all eight runs)."""
         k = (label, kind)
         cols = self.cache.get(k)
