@@ -44,13 +44,20 @@ def attribute_from_predict(extractor: Extractor, document_id: str, text: str,
     predicted = extractor.predict(document_id, text)["quotes"]
     out: list[Speaker] = []
     for q in quotes:
-        best, best_len = None, 0
-        for p in predicted:
-            inter = min(q["end"], p["end"]) - max(q["start"], p["start"])
-            if inter > best_len:
-                best, best_len = p, inter
+        best = most_overlapping(q, predicted)
         out.append(best.get("speaker") if best else None)
     return out
+
+
+def most_overlapping(span: dict, candidates: list[dict]) -> dict | None:
+    """The candidate sharing most characters with ``span`` (the first on ties; None when
+    none overlaps)."""
+    best, best_len = None, 0
+    for c in candidates:
+        inter = min(span["end"], c["end"]) - max(span["start"], c["start"])
+        if inter > best_len:
+            best, best_len = c, inter
+    return best
 
 
 def check_prediction(pred: Prediction, text: str) -> list[str]:

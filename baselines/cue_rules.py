@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from .arabic import normalize, stems
-from .base import Prediction, Speaker
+from .base import Prediction, Speaker, most_overlapping
 from .entities import EntityTagger, Mention, Token, _lex, default_tagger, document_tokens
 from .lexicon import Cue, complementizers, cues
 from .quotes import QUOTE_MARKS, MarkedSpan, marked_spans
@@ -461,11 +461,7 @@ def attribute_with_linker(text: str, quotes: list[dict], predicted: list[dict] |
     link = _Linker(doc)
     out: list[Speaker] = []
     for q in quotes:
-        best, best_len = None, 0
-        for p in predicted:
-            inter = min(q["end"], p["end"]) - max(q["start"], p["start"])
-            if inter > best_len:
-                best, best_len = p, inter
+        best = most_overlapping(q, predicted)
         if best is not None and best.get("speaker") is not None:
             out.append(best["speaker"])
             continue
