@@ -82,7 +82,7 @@ NUMPY_THRESHOLD = 200_000  # resamples × items above which numpy is imported
 
 def resampled_totals(stats: Stats, n: int, seed: int, keys: list[str] | None = None) -> dict[str, Any]:
     """Column totals under each of the ``n`` resamples of ``seed``: key → sequence of length n."""
-    keys = list(stats.cols) if keys is None else keys
+    keys = stats.keys() if keys is None else keys
     zero = [0] * stats.n
     cols = [stats.values(k) or zero for k in keys]
     if _use_numpy(n * stats.n):

@@ -48,19 +48,41 @@ class Stats:
 
     A column is sparse, ``{item: value}`` (a defaultdict of 0, so callers add into it in
     place): most items have nothing in most of the hundreds of columns, and a dense list per
-    column made a large corpus's statistics cost more memory and time than its scoring."""
+    column made a large corpus's statistics cost more memory and time than its scoring. The
+    big path of the entity schemes stores its integer columns whole instead, as numpy arrays
+    of ``n`` (:meth:`set_dense`); asking for one with :meth:`column` makes it sparse again."""
 
     def __init__(self, n_items: int) -> None:
         self.n = n_items
         self.cols: dict[str, defaultdict[int, float]] = {}
+        self.dense: dict[str, Any] = {}  # key → integer numpy array of n (never also in cols)
         self.derived = DERIVED  # key → the weighted stored columns it is the per-item sum of
+
+    def keys(self) -> list[str]:
+        """Every stored column."""
+        return list(self.cols) + list(self.dense)
 
     def column(self, key: str) -> defaultdict[int, float]:
         """The stored column ``key`` (created empty): callers add into it in place."""
         col = self.cols.get(key)
         if col is None:
             col = self.cols[key] = defaultdict(int)
+            arr = self.dense.pop(key, None)
+            if arr is not None:
+                nz = arr.nonzero()[0]
+                col.update(zip(nz.tolist(), arr[nz].tolist()))
         return col
+
+    def set_dense(self, key: str, arr: Any) -> None:
+        """Add the integer numpy array ``arr`` (one value per item) to column ``key``."""
+        col = self.cols.pop(key, None)
+        if key in self.dense:
+            arr = self.dense[key] + arr
+        if col:
+            arr = arr.copy()
+            for i, v in col.items():
+                arr[i] += v
+        self.dense[key] = arr
 
     def add(self, key: str, item: int, value: float = 1) -> None:
         self.column(key)[item] += value
@@ -71,18 +93,23 @@ class Stats:
             out[i] = v
         return out
 
+    def _stored(self, key: str) -> list[float] | None:
+        col = self.cols.get(key)
+        if col is not None:
+            return self._dense(col)
+        arr = self.dense.get(key)
+        return None if arr is None else arr.tolist()
+
     def values(self, key: str) -> list[float] | None:
         """The per-item values (a list of ``n``) of a stored or derived column (None when it
         has none): what the bootstrap resamples."""
-        col = self.cols.get(key)
-        if col is not None or key not in self.derived:
-            return None if col is None else self._dense(col)
+        if key in self.cols or key in self.dense or key not in self.derived:
+            return self._stored(key)
         out: list[float] | None = None
         for part, w in self.derived[key]:
-            c = self.cols.get(part)
+            c = self._stored(part)
             if c is None:
                 continue
-            c = self._dense(c)
             if out is None:
                 out = c if w == 1 else [w * y if y else y for y in c]
             else:  # the value the per-item additions would have given (an int stays an int)
@@ -95,8 +122,11 @@ class Stats:
 
     def totals(self) -> dict[str, float]:
         # in item order, as the sum over every item would add them (the missing ones are
-        # zeros, which change no sum): float totals stay the same to the last bit
+        # zeros, which change no sum): float totals stay the same to the last bit; the dense
+        # columns are integers (any order gives the same sum)
         out = {k: sum([v[i] for i in sorted(v)]) for k, v in self.cols.items()}
+        for k, arr in self.dense.items():
+            out[k] = int(arr.sum())
         for key, parts in self.derived.items():
             present = [(out[p], w) for p, w in parts if p in out]
             if present:
@@ -300,8 +330,11 @@ def sentence_tags(doc: Document, spans: Iterable[tuple[int, int, str]]) -> list[
             for i, sent in enumerate(doc.sentences)]
 
 
+_MISS = object()
+
+
 def projected_chunks(text: str, bounds: list[tuple[int, int]], spans: list[tuple[int, int, str]],
-                     items: list[int]) -> list[tuple[int, str, int, int]]:
+                     items: list[int], runs: dict | None = None, record: dict | None = None) -> list[tuple[int, str, int, int]]:
     """The strict IOB2 chunks ``(sentence, label, first token start, last token end)`` that
     ``iob2_chunks(sentence_tags(doc, spans))`` finds, without building tags: ``spans`` sorted,
     ``items`` their sentence indices, ``bounds`` the sentences' ``(start, end)``.
@@ -309,7 +342,11 @@ def projected_chunks(text: str, bounds: list[tuple[int, int]], spans: list[tuple
     iob2 gives a span the tokens it overlaps that no earlier span took. Earlier spans start
     no later, so the taken ones are a prefix of its tokens: what is left is a run from the
     first token after the last taken one, tagged B-X I-X…, which is exactly one chunk; a span
-    left with no token makes none."""
+    left with no token makes none.
+
+    ``span_tokens`` gives the same run for any ``after <= max(start, lo)`` (the sentence's
+    start ``lo``): such runs are kept in ``record`` by ``(start, end, sentence)``, and taken
+    from ``runs`` (the gold's: most predicted spans are gold spans) instead of computed."""
     out = []
     current, after = -1, 0
     for (s, e, lab), k in zip(spans, items):
@@ -317,7 +354,13 @@ def projected_chunks(text: str, bounds: list[tuple[int, int]], spans: list[tuple
             current, after = k, 0
         if k >= len(bounds):
             continue
-        run = span_tokens(text, s, e, bounds[k][0], bounds[k][1], after)
+        lo = bounds[k][0]
+        free = after <= s or after <= lo
+        run = runs.get((s, e, k), _MISS) if runs is not None and free else _MISS
+        if run is _MISS:
+            run = span_tokens(text, s, e, lo, bounds[k][1], after)
+            if record is not None and free:
+                record[(s, e, k)] = run
         if run is not None:
             out.append((k, lab, run[0], run[1]))
             after = run[1]
@@ -341,6 +384,18 @@ def _exact_pairs(gold_keys: list[tuple], pred_keys: list[tuple | None]) -> list[
     return pairs
 
 
+class _ColumnsOf(dict):
+    """The columns ``st.column(fmt % x)`` by ``x``, each looked up (and created) once."""
+
+    def __init__(self, st: Stats, fmt: str) -> None:
+        super().__init__()
+        self.st, self.fmt = st, fmt
+
+    def __missing__(self, x: str) -> defaultdict[int, float]:
+        col = self[x] = self.st.column(self.fmt % x)
+        return col
+
+
 def _pair_stats(st: Stats, prefix: str, pairs: list[tuple[int, int]], g_item: list[int], p_item: list[int],
                 g_cat: list[str] | None = None, p_cat: list[str | None] | None = None) -> None:
     """tp / np / ng columns for a one-to-one matching, overall and (with categories) per
@@ -360,15 +415,15 @@ def _pair_stats(st: Stats, prefix: str, pairs: list[tuple[int, int]], g_item: li
     if g_cat is None:
         return
     head, _, metric = prefix.partition(".")
-    col = lambda cat, k: st.column(f"{head}.{cat}.{metric}.{k}")  # noqa: E731
+    tp_c, ng_c, np_c = (_ColumnsOf(st, f"{head}.%s.{metric}.{k}") for k in ("tp", "ng", "np"))
     for i, _ in pairs:
-        col(g_cat[i], "tp")[g_item[i]] += 1
+        tp_c[g_cat[i]][g_item[i]] += 1
     for i, it in enumerate(g_item):
-        col(g_cat[i], "ng")[it] += 1
+        ng_c[g_cat[i]][it] += 1
     for j, it in enumerate(p_item):
         cat = g_cat[matched_p[j]] if j in matched_p else (p_cat[j] if p_cat else None)
         if cat is not None:
-            col(cat, "np")[it] += 1
+            np_c[cat][it] += 1
 
 
 def speaker_mentions(doc: Document) -> list[tuple[int, int, str]]:
@@ -451,7 +506,8 @@ class GoldIndex:
         item = self.item
         self.true = sorted((m.start, m.end, m.label._value_) for m in doc.entities)
         self.t_item = [item(s) for s, _, _ in self.true]
-        self.chunks = set(projected_chunks(doc.text, self.bounds, self.true, self.t_item))
+        self.runs: dict[tuple[int, int, int], tuple[int, int] | None] = {}  # see projected_chunks
+        self.chunks = set(projected_chunks(doc.text, self.bounds, self.true, self.t_item, record=self.runs))
         self.quotes = sorted(doc.quotes, key=lambda q: (q.start, q.end))
         self.q_item = [item(q.start) for q in self.quotes]
         self.q_type = [q.type._value_ for q in self.quotes]
@@ -588,6 +644,176 @@ def _entity_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item:
             cols.key(scheme, lab, "spu")[base] += 1
 
 
+# Above this many predicted entities in one call, the entity statistics of all documents are
+# computed at once with numpy (imported only then): the same columns as _entity_stats per
+# document (tests/test_fast_paths.py checks one against the other).
+NUMPY_MIN_ENTITIES = 20_000
+
+EntityBatch = list  # of (base, GoldIndex, pred, p_item, lost), one per document
+
+
+def entity_stats(st: Stats, batch: EntityBatch) -> None:
+    """:func:`_entity_stats` of every document of ``batch``: with numpy when the call is big
+    (and numpy is installed), one document at a time otherwise."""
+    if sum(len(b[2]) for b in batch) > NUMPY_MIN_ENTITIES:
+        try:
+            import numpy  # noqa: F401
+        except ImportError:  # pragma: no cover
+            pass
+        else:
+            _entity_stats_numpy(st, batch)
+            return
+    for base, g, pred, p_item, lost in batch:
+        _entity_stats(st, base, g, pred, p_item, lost)
+
+
+_KINDS = ("cor", "inc", "par", "mis", "spu")
+_COR, _INC, _PAR, _MIS, _SPU = range(5)
+
+
+def _entity_stats_numpy(st: Stats, batch: EntityBatch) -> None:
+    """:func:`_entity_stats` over all documents at once. Spans get global offsets (documents
+    apart), so candidates never cross documents; isolated pairs, lone spans and ungrounded
+    ones take their outcomes from the closed form, vectorized; the competing ones go through
+    :func:`match_outcomes` as in the per-document path (documents never compete, so one pass
+    over all of them in order gives each document's outcomes). Every outcome is an event
+    (column, item), counted with one bincount."""
+    import numpy as np
+
+    lab_id = {lab: i + 1 for i, lab in enumerate(LABELS)}  # 0: the overall runs
+    n_lab = len(LABELS) + 1
+    n_items = st.n
+    i64 = np.int64
+    # global coordinates: each document shifted past the previous one
+    off, offs, bases, n_true, n_pred = 0, [], [], [], []
+    ts, te, tl, ti_item = [], [], [], []
+    ps, pe, pl, pi_item = [], [], [], []
+    lost_lab, lost_item = [], []
+    for base, g, pred, p_item, lost in batch:
+        offs.append(off)
+        bases.append(base)
+        true = g.true
+        n_true.append(len(true))
+        n_pred.append(len(pred))
+        ts += [t[0] for t in true]
+        te += [t[1] for t in true]
+        tl += [lab_id[t[2]] for t in true]
+        ti_item += g.t_item
+        ps += [p[0] for p in pred]
+        pe += [p[1] for p in pred]
+        pl += [lab_id[p[2]] for p in pred]
+        pi_item += p_item
+        lost_lab += [lab_id[x] for x in lost]
+        lost_item += [base] * len(lost)
+        off += len(g.doc.text) + 1
+    offs_a, bases_a = np.array(offs, dtype=i64), np.array(bases, dtype=i64)
+    n_true_a, n_pred_a = np.array(n_true, dtype=i64), np.array(n_pred, dtype=i64)
+    ts_a = np.array(ts, dtype=i64) + np.repeat(offs_a, n_true_a)
+    te_a = np.array(te, dtype=i64) + np.repeat(offs_a, n_true_a)
+    tl_a = np.array(tl, dtype=i64)
+    t_it = np.array(ti_item, dtype=i64) + np.repeat(bases_a, n_true_a)
+    ps_a = np.array(ps, dtype=i64) + np.repeat(offs_a, n_pred_a)
+    pe_a = np.array(pe, dtype=i64) + np.repeat(offs_a, n_pred_a)
+    pl_a = np.array(pl, dtype=i64)
+    p_it = np.array(pi_item, dtype=i64) + np.repeat(bases_a, n_pred_a)
+
+    # candidates (overlap_candidates): gold sorted by start within each document, so globally;
+    # those before the prediction's end whose running maximum of ends passes its start
+    n_t, n_p = len(ts_a), len(ps_a)
+    max_end = np.maximum.accumulate(te_a) if n_t else te_a
+    hi = np.searchsorted(ts_a, pe_a, side="left")
+    lo = np.searchsorted(max_end, ps_a, side="right")
+    lo = np.minimum(lo, hi)
+    width = hi - lo
+    pair_p = np.repeat(np.arange(n_p, dtype=i64), width)
+    starts = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])) if n_p else lo, width)
+    pair_t = starts + np.arange(len(pair_p), dtype=i64)
+    a_s, a_e, b_s, b_e = ps_a[pair_p], pe_a[pair_p], ts_a[pair_t], te_a[pair_t]
+    keep = (b_e > a_s) & (((np.minimum(a_e, b_e) - np.maximum(a_s, b_s)) / (b_e - b_s)) * 100.0 >= 1.0)
+    pair_p, pair_t = pair_p[keep], pair_t[keep]
+    n_cand = np.bincount(pair_p, minlength=n_p)
+    takers = np.bincount(pair_t, minlength=n_t)
+
+    ev_col: list = []  # column ids: (scheme * n_lab + label) * 5 + kind
+    ev_item: list = []
+
+    def events(scheme: int, label: Any, kind: Any, item: Any) -> None:
+        ev_col.append((scheme * n_lab + label) * 5 + kind)
+        ev_item.append(item)
+
+    # lone predictions and missed gold: the same kind in all eight runs
+    alone = n_cand == 0
+    missed = takers == 0
+    for sc in range(4):
+        for labels, items, kind in ((pl_a[alone], p_it[alone], _SPU), (tl_a[missed], t_it[missed], _MIS),
+                                    (np.array(lost_lab, dtype=i64), np.array(lost_item, dtype=i64), _SPU)):
+            events(sc, 0, kind, items)
+            events(sc, labels, kind, items)
+    # isolated pairs: one candidate, taken by no other prediction
+    single = n_cand == 1
+    first = np.searchsorted(pair_p, np.arange(n_p, dtype=i64), side="left")
+    cand1 = pair_t[np.minimum(first, max(len(pair_t) - 1, 0))] if len(pair_t) else np.zeros(n_p, dtype=i64)
+    iso = single & (takers[cand1] == 1) if len(pair_t) else single
+    crowded = np.flatnonzero(~alone & ~iso)
+    ip, it_ = np.flatnonzero(iso), cand1[iso]
+    same_span = (ps_a[ip] == ts_a[it_]) & (pe_a[ip] == te_a[it_])
+    same_lab = pl_a[ip] == tl_a[it_]
+    g_item, g_lab, p_lab, own_item = t_it[it_], tl_a[it_], pl_a[ip], p_it[ip]
+    outcome = (np.where(same_span & same_lab, _COR, _INC), np.where(same_span, _COR, _INC),
+               np.where(same_span, _COR, _PAR), np.where(same_lab, _COR, _INC))
+    for sc in range(4):
+        events(sc, 0, outcome[sc], g_item)
+        events(sc, g_lab, np.where(same_lab, outcome[sc], _MIS), g_item)  # apart: the gold missed
+        events(sc, p_lab[~same_lab], _SPU, own_item[~same_lab])  # and the prediction spurious
+
+    if len(crowded):  # the strategies, on the competing predictions and the gold they share
+        sel = np.isin(pair_p, crowded)
+        cp, ct = pair_p[sel], pair_t[sel]
+        shared = np.unique(ct)
+        local = np.searchsorted(shared, ct)
+        true = list(zip(ts_a[shared].tolist(), te_a[shared].tolist(), tl_a[shared].tolist()))
+        t_items = t_it[shared].tolist()
+        sub = list(zip(ps_a[crowded].tolist(), pe_a[crowded].tolist(), pl_a[crowded].tolist()))
+        sub_items = p_it[crowded].tolist()
+        bounds = np.searchsorted(cp, crowded, side="left").tolist() + [len(cp)]
+        local_l = local.tolist()
+        sub_cands = [local_l[bounds[k]:bounds[k + 1]] for k in range(len(crowded))]
+        same = [[ti for ti in c if true[ti][2] == p[2]] for p, c in zip(sub, sub_cands)]
+        cols, items = [], []
+        for sc, scheme in enumerate(ENTITY_SCHEMES):
+            for candidates, per_label in ((sub_cands, False), (same, True)):
+                outcomes, _ = match_outcomes(scheme, true, sub, candidates)
+                taken = set()
+                for (kind, ti), p, p_item_ in zip(outcomes, sub, sub_items):
+                    taken.add(ti)
+                    cols.append((sc * n_lab + (p[2] if per_label else 0)) * 5 + _KINDS.index(kind))
+                    items.append(t_items[ti] if ti is not None else p_item_)
+                for ti in range(len(true)):
+                    if ti not in taken:
+                        cols.append((sc * n_lab + (true[ti][2] if per_label else 0)) * 5 + _MIS)
+                        items.append(t_items[ti])
+        ev_col.append(np.array(cols, dtype=i64))
+        ev_item.append(np.array(items, dtype=i64))
+
+    n_cols = 4 * n_lab * 5
+    code = np.concatenate([np.broadcast_to(np.asarray(c, dtype=i64), np.shape(i)) * n_items + i
+                           for c, i in zip(ev_col, ev_item)])
+    names = [f"ent.{scheme}.{kind}" if lab == 0 else f"ent.{LABELS[lab - 1]}.{scheme}.{kind}"
+             for scheme in ENTITY_SCHEMES for lab in range(n_lab) for kind in _KINDS]
+    if n_cols * n_items <= 16_000_000:
+        counts = np.bincount(code, minlength=n_cols * n_items).reshape(n_cols, n_items)
+        for c in np.flatnonzero(counts.any(axis=1)).tolist():
+            st.set_dense(names[c], counts[c])
+    else:  # one column at a time (their events sorted together)
+        code.sort()
+        col_of = code // n_items
+        cuts = np.flatnonzero(np.diff(col_of)) + 1
+        for seg in np.split(code, cuts):
+            if len(seg):
+                c = int(seg[0] // n_items)
+                st.set_dense(names[c], np.bincount(seg - c * n_items, minlength=n_items))
+
+
 def _seqeval_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item: list[int], lost: int) -> None:
     """seqeval strict IOB2 counts per sentence: chunks of the gold tags against chunks of the
     predictions projected on the gold tokens (ungrounded ones: predicted, never correct)."""
@@ -595,7 +821,7 @@ def _seqeval_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item
     for k, _, _, _ in g.chunks:
         ng[base + k] += 1
     gold = g.chunks
-    for key in projected_chunks(g.doc.text, g.bounds, pred, p_item):
+    for key in projected_chunks(g.doc.text, g.bounds, pred, p_item, runs=g.runs):
         np_[base + key[0]] += 1
         if key in gold:
             tp[base + key[0]] += 1
@@ -617,15 +843,18 @@ def _quote_stats(st: Stats, base: int, g: GoldIndex, quotes: list[PQuote]) -> No
     _pair_stats(st, "q.exact_typed", _exact_pairs(g.q_typed, typed), g_item, pq_item, g_type, p_type)
     ok = [j for j, q in enumerate(pq) if q.span.ok]
     ok_spans = [pq[j].span for j in ok]
-    overlap = [(i, ok[j]) for i, j in greedy_overlap_matching(gq, ok_spans)]
+    touching_pairs = overlapping_pairs(gq, ok_spans)
+    overlap = [(i, ok[j]) for i, j in greedy_overlap_matching(gq, ok_spans, touching_pairs)]
     _pair_stats(st, "q.overlap", overlap, g_item, pq_item, g_type, p_type)
 
     # proportional overlap (Johansson & Moschitti): per prediction the gold quote it covers
     # best (the first on ties, in gold order), per gold quote the best coverage
     touching: dict[int, list[int]] = {}
-    for i, j in sorted(overlapping_pairs(gq, ok_spans)):
+    for i, j in sorted(touching_pairs):
         touching.setdefault(ok[j], []).append(i)
     best_g = [0.0] * len(gq)
+    sp_all, np_all, sr_all, ng_all = (st.column(f"q.proportional.{k}") for k in ("sp", "np", "sr", "ng"))
+    sp_c, np_c, sr_c, ng_c = (_ColumnsOf(st, f"q.%s.proportional.{k}") for k in ("sp", "np", "sr", "ng"))
     for j, q in enumerate(pq):
         val, cat = 0.0, p_type[j]
         if q.span.ok:
@@ -636,13 +865,18 @@ def _quote_stats(st: Stats, base: int, g: GoldIndex, quotes: list[PQuote]) -> No
                 if n / plen > val:
                     val, cat = n / plen, g_type[i]
                 best_g[i] = max(best_g[i], n / (g_.end - g_.start))
-        for pre in ("q", f"q.{cat}") if cat else ("q",):
-            st.column(f"{pre}.proportional.sp")[pq_item[j]] += val
-            st.column(f"{pre}.proportional.np")[pq_item[j]] += 1
+        it = pq_item[j]  # overall, then the category's (each column adds in the same order)
+        sp_all[it] += val
+        np_all[it] += 1
+        if cat:
+            sp_c[cat][it] += val
+            np_c[cat][it] += 1
     for i in range(len(gq)):
-        for pre in ("q", f"q.{g_type[i]}"):
-            st.column(f"{pre}.proportional.sr")[g_item[i]] += best_g[i]
-            st.column(f"{pre}.proportional.ng")[g_item[i]] += 1
+        it = g_item[i]
+        sr_all[it] += best_g[i]
+        ng_all[it] += 1
+        sr_c[g_type[i]][it] += best_g[i]
+        ng_c[g_type[i]][it] += 1
 
     # cues
     gc_item = [base + k for k in g.cue_item]
@@ -663,29 +897,39 @@ def _quote_stats(st: Stats, base: int, g: GoldIndex, quotes: list[PQuote]) -> No
         att_np[it] += 1
         if resolved[j] is None:
             unresolved[it] += 1
-    att_ng = st.column("att.ng")
+    att_ng, kind_ng = st.column("att.ng"), _ColumnsOf(st, "att.%s.ng")
     for i, q in enumerate(gq):
         att_ng[g_item[i]] += 1
-        st.column(f"att.{q.speaker_kind._value_}.ng")[g_item[i]] += 1
-    correct = st.column("att.correct")
+        kind_ng[q.speaker_kind._value_][g_item[i]] += 1
+    correct, kind_correct = st.column("att.correct"), _ColumnsOf(st, "att.%s.correct")
+    matched, kind_matched = st.column("att.matched") if overlap else None, _ColumnsOf(st, "att.%s.matched")
     for i, j in overlap:
         kind = gq[i].speaker_kind._value_
-        st.column("att.matched")[g_item[i]] += 1
-        st.column(f"att.{kind}.matched")[g_item[i]] += 1
+        matched[g_item[i]] += 1
+        kind_matched[kind][g_item[i]] += 1
         if resolved[j] is not None and resolved[j] == gq[i].speaker:
             correct[g_item[i]] += 1
-            st.column(f"att.{kind}.correct")[g_item[i]] += 1
+            kind_correct[kind][g_item[i]] += 1
 
 
-def document_stats(st: Stats, base: int, doc: Document, ents: list[PEntity], quotes: list[PQuote]) -> dict:
+def document_stats(st: Stats, base: int, doc: Document, ents: list[PEntity], quotes: list[PQuote],
+                   entity_batch: EntityBatch | None = None) -> dict:
     """Add one document's statistics to ``st`` (its sentences are items base, base+1, …).
-    Returns document-level extras (unresolved speakers)."""
+    With ``entity_batch``, the entity schemes are left to :func:`entity_stats` over the
+    batch (the document is appended to it). Returns document-level extras."""
     g = gold_index(doc)
     # entities (nervaluate order: both sides sorted; ungrounded ones are spurious)
     pred = sorted((e.span.start, e.span.end, e.label) for e in ents if e.span.ok)
-    p_item = [g.item(s) for s, _, _ in pred]
+    if g._sorted:  # GoldIndex.item, inlined
+        starts = g.starts
+        p_item = [max(0, bisect_right(starts, s) - 1) for s, _, _ in pred]
+    else:
+        p_item = [g.item(s) for s, _, _ in pred]
     lost = [e.label for e in ents if not e.span.ok]
-    _entity_stats(st, base, g, pred, p_item, lost)
+    if entity_batch is None:
+        _entity_stats(st, base, g, pred, p_item, lost)
+    else:
+        entity_batch.append((base, g, pred, p_item, lost))
     _seqeval_stats(st, base, g, pred, p_item, len(lost))
     _quote_stats(st, base, g, quotes)
     return {}

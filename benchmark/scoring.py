@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 from .bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, intervals, paired
 from .gold import Gold, load_gold
-from .metrics import HEADLINE, Stats, document_stats, figures, speaker_kind_rows
+from .metrics import HEADLINE, Stats, document_stats, entity_stats, figures, speaker_kind_rows
 from .metrics import div
 from .predictions import GroundingLog, Predictions, PredictionsInput, ground_document, read_predictions
 from .report import Report, signature
@@ -50,10 +50,12 @@ def _statistics(predictions: PredictionsInput | Predictions, gold: Gold) -> tupl
     st = Stats(n)
     log = GroundingLog()
     base = 0
+    batch: list = []  # the entity schemes: all documents at once (see metrics.entity_stats)
     for doc in gold.documents:
         ents, quotes = ground_document(preds.documents.for_scoring(doc.id), doc, log)
-        document_stats(st, base, doc, ents, quotes)
+        document_stats(st, base, doc, ents, quotes, batch)
         base += max(1, len(doc.sentences))
+    entity_stats(st, batch)
     return st, log, preds.warnings
 
 

@@ -58,15 +58,17 @@ def overlapping_pairs(gold: list[HasSpan], pred: list[HasSpan]) -> list[tuple[in
     return out
 
 
-def greedy_overlap_matching(gold: list[HasSpan], pred: list[HasSpan]) -> list[tuple[int, int]]:
+def greedy_overlap_matching(gold: list[HasSpan], pred: list[HasSpan],
+                            pairs: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """One-to-one matching of overlapping spans, greedy in descending character Jaccard,
     ties broken by gold start, then prediction start (then by index, for total order).
+    ``pairs``: ``overlapping_pairs(gold, pred)`` when the caller has it already.
 
     >>> from benchmark.text import Segment as S
     >>> greedy_overlap_matching([S(0, 10), S(10, 20)], [S(5, 15)])
     [(0, 0)]
     """
-    ranked = sorted(overlapping_pairs(gold, pred),
+    ranked = sorted(overlapping_pairs(gold, pred) if pairs is None else pairs,
                     key=lambda ij: (-jaccard(gold[ij[0]], pred[ij[1]]), gold[ij[0]].start,
                                     pred[ij[1]].start, ij[0], ij[1]))
     used_g: set[int] = set()

@@ -44,9 +44,15 @@ def _reference_chunks(doc: Document, spans: list[tuple[int, int, str]]) -> set:
 def test_projected_chunks_equal_the_chunks_of_the_projected_tags(spans):
     g = gold_index(DOC)
     spans = sorted(spans)
-    got = projected_chunks(DOC.text, g.bounds, spans, [g.item(s) for s, _, _ in spans])
+    items = [g.item(s) for s, _, _ in spans]
+    got = projected_chunks(DOC.text, g.bounds, spans, items)
     assert len(got) == len(set(got))
     assert set(got) == _reference_chunks(DOC, spans)
+    # with the gold's runs (what scoring passes), and with runs recorded from other spans
+    assert projected_chunks(DOC.text, g.bounds, spans, items, runs=g.runs) == got
+    runs: dict = {}
+    projected_chunks(DOC.text, g.bounds, spans[::2], items[::2], record=runs)
+    assert projected_chunks(DOC.text, g.bounds, spans, items, runs=runs) == got
 
 
 def test_gold_index_items_are_sentence_indices():
@@ -139,3 +145,50 @@ def test_the_fast_check_reads_as_the_models_do(lines):
     """The reader's fast check for the common form gives the same outcome as validating every
     line with the models: the same grounded spans and documents, or the same first error."""
     assert _read(lines, True) == _read(lines, False)
+
+
+# --- the entity schemes of a big call (numpy, all documents at once) against the per-document path
+
+_LONG = st.tuples(st.integers(0, 290), st.integers(1, 300), st.sampled_from(["PER", "GPE", "ORG", "LOC"])).map(
+    lambda t: (t[0], min(300, t[0] + t[1]), t[2]))
+_NEAR = st.tuples(st.integers(0, 60), st.integers(1, 8), st.sampled_from(["PER", "GPE", "ORG", "LOC"])).map(
+    lambda t: (t[0], t[0] + t[1], t[2]))
+_SPANS = st.one_of(_NEAR, _NEAR, _NEAR, _LONG)
+_DOCS = st.lists(st.tuples(st.lists(_SPANS, max_size=10, unique_by=lambda x: (x[0], x[1])),
+                           st.lists(_SPANS, max_size=14),
+                           st.lists(st.sampled_from(["PER", "ORG"]), max_size=2),
+                           st.sampled_from([[0], [0, 30], [0, 5, 40, 200], [10, 50]])),
+                 min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DOCS)
+def test_entity_columns_of_a_big_call_equal_the_per_document_path(docs):
+    """The numpy path (many documents at once: lone spans, isolated pairs in closed form,
+    competing spans through the strategies, gold spans that overlap, ones too long for a
+    1 % overlap, ungrounded predictions) adds exactly the per-document columns."""
+    from benchmark.metrics import Stats, _entity_stats, _entity_stats_numpy
+
+    batch, base = [], 0
+    for k, (true, pred, lost, starts) in enumerate(docs):
+        text = "x" * 300
+        bounds = list(zip(starts, starts[1:] + [300]))
+        doc = Document(id=f"d{k}", title="", text=text, language="en", source="t",
+                       sentences=[{"start": s, "end": e} for s, e in bounds],
+                       entities=[{"id": f"e{i}", "start": s, "end": e, "text": text[s:e], "label": lab, "cluster": "c"}
+                                 for i, (s, e, lab) in enumerate(true)],
+                       clusters=[], quotes=[])
+        g = gold_index(doc)
+        pred = sorted(pred)
+        batch.append((base, g, pred, [g.item(s) for s, _, _ in pred], lost))
+        base += len(bounds)
+    slow, fast = Stats(base), Stats(base)
+    for b in batch:
+        _entity_stats(slow, *b)
+    _entity_stats_numpy(fast, batch)
+    # a column with no entry is one absent (every total and resample of it is 0)
+    got = {k: fast.values(k) for k in fast.keys() if any(fast.values(k))}
+    assert got == {k: slow.values(k) for k in slow.keys() if any(slow.values(k))}
+    assert all(type(v) is int for c in got.values() for v in c)
+    totals, want = fast.totals(), slow.totals()
+    assert totals == {k: v for k, v in want.items() if k in totals} and not any(v for k, v in want.items() if k not in totals)
