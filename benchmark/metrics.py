@@ -695,14 +695,18 @@ def _entity_stats_numpy(st: Stats, batch: EntityBatch) -> None:
         true = g.true
         n_true.append(len(true))
         n_pred.append(len(pred))
-        ts += [t[0] for t in true]
-        te += [t[1] for t in true]
-        tl += [lab_id[t[2]] for t in true]
-        ti_item += g.t_item
-        ps += [p[0] for p in pred]
-        pe += [p[1] for p in pred]
-        pl += [lab_id[p[2]] for p in pred]
-        pi_item += p_item
+        if true:
+            a, b, c = zip(*true)
+            ts += a
+            te += b
+            tl += c
+            ti_item += g.t_item
+        if pred:
+            a, b, c = zip(*pred)
+            ps += a
+            pe += b
+            pl += c
+            pi_item += p_item
         lost_lab += [lab_id[x] for x in lost]
         lost_item += [base] * len(lost)
         off += len(g.doc.text) + 1
@@ -710,11 +714,11 @@ def _entity_stats_numpy(st: Stats, batch: EntityBatch) -> None:
     n_true_a, n_pred_a = np.array(n_true, dtype=i64), np.array(n_pred, dtype=i64)
     ts_a = np.array(ts, dtype=i64) + np.repeat(offs_a, n_true_a)
     te_a = np.array(te, dtype=i64) + np.repeat(offs_a, n_true_a)
-    tl_a = np.array(tl, dtype=i64)
+    tl_a = np.array(list(map(lab_id.__getitem__, tl)), dtype=i64)
     t_it = np.array(ti_item, dtype=i64) + np.repeat(bases_a, n_true_a)
     ps_a = np.array(ps, dtype=i64) + np.repeat(offs_a, n_pred_a)
     pe_a = np.array(pe, dtype=i64) + np.repeat(offs_a, n_pred_a)
-    pl_a = np.array(pl, dtype=i64)
+    pl_a = np.array(list(map(lab_id.__getitem__, pl)), dtype=i64)
     p_it = np.array(pi_item, dtype=i64) + np.repeat(bases_a, n_pred_a)
 
     # candidates (overlap_candidates): gold sorted by start within each document, so globally;

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Union
 
@@ -251,16 +252,10 @@ def _offsets(d: dict, n: int) -> PSpan | None:
     return None
 
 
-def _checked_entity(d: Any, n: int) -> PEntity | None:
-    """``{"start", "end", "label"}`` with a known label."""
-    if type(d) is not dict or d.keys() != _ENTITY_KEYS:
-        return None
-    label, s, e = d["label"], d["start"], d["end"]
-    if type(label) is not str or label not in _LABEL_SET:
-        return None
-    if type(s) is int and type(e) is int and 0 <= s < e <= n:  # _offsets, inlined (the hot loop of reading)
-        return _record(PEntity, (_record(PSpan, (s, e, None)), label))
-    return None
+@lru_cache(maxsize=4096)
+def _cluster_speaker(cluster: str) -> PredSpeaker:
+    # models are frozen: one per cluster id is shared (building one is most of a quote's check)
+    return PredSpeaker.model_construct(cluster=cluster)
 
 
 def _checked_speaker(d: Any, n: int, clusters: set[str]) -> PredSpeaker | None:
@@ -269,7 +264,7 @@ def _checked_speaker(d: Any, n: int, clusters: set[str]) -> PredSpeaker | None:
         return None
     if d.keys() == {"cluster"}:
         c = d["cluster"]
-        return PredSpeaker.model_construct(cluster=c) if type(c) is str and c and c in clusters else None
+        return _cluster_speaker(c) if type(c) is str and c and c in clusters else None
     if d.keys() == _OFFSET_KEYS:
         span = _offsets(d, n)
         return None if span is None else PredSpeaker.model_construct(start=span.start, end=span.end)
@@ -314,9 +309,16 @@ def _checked_document(obj: dict, by_id: dict[str, Document]) -> CheckedDocument 
     if type(ents) is not list or type(quotes) is not list:
         return None
     n = len(doc.text)
-    checked_ents = [_checked_entity(e, n) for e in ents]
-    if None in checked_ents:
-        return None
+    checked_ents = []
+    add = checked_ents.append
+    for d in ents:  # {"start", "end", "label"} with a known label (the hot loop of reading a large file)
+        if type(d) is not dict or d.keys() != _ENTITY_KEYS:
+            return None
+        label, s, e = d["label"], d["start"], d["end"]
+        if type(label) is not str or label not in _LABEL_SET or type(s) is not int or type(e) is not int \
+                or not 0 <= s < e <= n:
+            return None
+        add(_record(PEntity, (_record(PSpan, (s, e, None)), label)))
     clusters = {c.id for c in doc.clusters}
     checked_quotes = [_checked_quote(q, n, clusters) for q in quotes]
     if None in checked_quotes:
