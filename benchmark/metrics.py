@@ -923,13 +923,13 @@ def document_stats(st: Stats, base: int, doc: Document, ents: list[PEntity], quo
     batch (the document is appended to it). Returns document-level extras."""
     g = gold_index(doc)
     # entities (nervaluate order: both sides sorted; ungrounded ones are spurious)
-    pred = sorted((e.span.start, e.span.end, e.label) for e in ents if e.span.ok)
+    pred = sorted([(sp[0], sp[1], lab) for sp, lab in ents if sp[0] is not None])  # grounded: span.ok
     if g._sorted:  # GoldIndex.item, inlined
         starts = g.starts
         p_item = [max(0, bisect_right(starts, s) - 1) for s, _, _ in pred]
     else:
         p_item = [g.item(s) for s, _, _ in pred]
-    lost = [e.label for e in ents if not e.span.ok]
+    lost = [lab for sp, lab in ents if sp[0] is None]
     if entity_batch is None:
         _entity_stats(st, base, g, pred, p_item, lost)
     else:
