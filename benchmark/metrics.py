@@ -396,6 +396,21 @@ class _ColumnsOf(dict):
         return col
 
 
+def _pair_columns(st: Stats, prefix: str, cats: bool) -> tuple:
+    """The columns :func:`_pair_stats` adds into, looked up once per ``st`` and prefix."""
+    memo = st.__dict__.setdefault("_pair_memo", {})
+    cols = memo.get(prefix)
+    if cols is None:
+        tp, ng, np_ = (st.column(f"{prefix}.{k}") for k in ("tp", "ng", "np"))
+        if cats:
+            head, _, metric = prefix.partition(".")
+            cols = (tp, ng, np_) + tuple(_ColumnsOf(st, f"{head}.%s.{metric}.{k}") for k in ("tp", "ng", "np"))
+        else:
+            cols = (tp, ng, np_, None, None, None)
+        memo[prefix] = cols
+    return cols
+
+
 def _pair_stats(st: Stats, prefix: str, pairs: list[tuple[int, int]], g_item: list[int], p_item: list[int],
                 g_cat: list[str] | None = None, p_cat: list[str | None] | None = None) -> None:
     """tp / np / ng columns for a one-to-one matching, overall and (with categories) per
@@ -403,25 +418,26 @@ def _pair_stats(st: Stats, prefix: str, pairs: list[tuple[int, int]], g_item: li
 
     A matched prediction is counted on its gold's item, like the match itself, so that
     every bootstrap resample keeps tp <= np (a prediction may start in another sentence)."""
-    tp, ng, np_ = (st.column(f"{prefix}.{k}") for k in ("tp", "ng", "np"))
-    matched_p = {j: i for i, j in pairs}
-    p_item = [g_item[matched_p[j]] if j in matched_p else it for j, it in enumerate(p_item)]
-    for i, _ in pairs:
-        tp[g_item[i]] += 1
+    tp, ng, np_, tp_c, ng_c, np_c = _pair_columns(st, prefix, g_cat is not None)
+    if pairs:
+        p_item = p_item[:]
+        for i, j in pairs:
+            p_item[j] = it = g_item[i]
+            tp[it] += 1
     for it in g_item:
         ng[it] += 1
     for it in p_item:
         np_[it] += 1
     if g_cat is None:
         return
-    head, _, metric = prefix.partition(".")
-    tp_c, ng_c, np_c = (_ColumnsOf(st, f"{head}.%s.{metric}.{k}") for k in ("tp", "ng", "np"))
     for i, _ in pairs:
         tp_c[g_cat[i]][g_item[i]] += 1
-    for i, it in enumerate(g_item):
-        ng_c[g_cat[i]][it] += 1
-    for j, it in enumerate(p_item):
-        cat = g_cat[matched_p[j]] if j in matched_p else (p_cat[j] if p_cat else None)
+    for cat, it in zip(g_cat, g_item):
+        ng_c[cat][it] += 1
+    cats = p_cat[:] if p_cat else [None] * len(p_item)
+    for i, j in pairs:
+        cats[j] = g_cat[i]
+    for cat, it in zip(cats, p_item):
         if cat is not None:
             np_c[cat][it] += 1
 

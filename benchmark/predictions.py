@@ -312,9 +312,12 @@ def _checked_document(obj: dict, by_id: dict[str, Document]) -> CheckedDocument 
     checked_ents = []
     add = checked_ents.append
     for d in ents:  # {"start", "end", "label"} with a known label (the hot loop of reading a large file)
-        if type(d) is not dict or d.keys() != _ENTITY_KEYS:
+        if type(d) is not dict or len(d) != 3:  # exactly _ENTITY_KEYS: three keys, all of them found
             return None
-        label, s, e = d["label"], d["start"], d["end"]
+        try:
+            label, s, e = d["label"], d["start"], d["end"]
+        except KeyError:
+            return None
         if type(label) is not str or label not in _LABEL_SET or type(s) is not int or type(e) is not int \
                 or not 0 <= s < e <= n:
             return None

@@ -43,17 +43,21 @@ def overlapping_pairs(gold: list[HasSpan], pred: list[HasSpan]) -> list[tuple[in
 
     A sweep over predictions sorted by start with a running maximum of ends, so the
     cost is the output size plus O((n + m) log m), not n × m."""
-    order = sorted(range(len(pred)), key=lambda j: (pred[j].start, pred[j].end))
-    starts = [pred[j].start for j in order]
+    keyed = sorted([(p.start, p.end, j) for j, p in enumerate(pred)])  # by (start, end), then index
+    starts = [k[0] for k in keyed]
     max_end: list[int] = []
-    for j in order:
-        max_end.append(max(pred[j].end, max_end[-1]) if max_end else pred[j].end)
+    m = None
+    for _, e, _ in keyed:
+        if m is None or e > m:
+            m = e
+        max_end.append(m)
     out = []
     for i, g in enumerate(gold):
+        gs = g.start
         k = bisect_left(starts, g.end) - 1
-        while k >= 0 and max_end[k] > g.start:
-            if pred[order[k]].end > g.start:
-                out.append((i, order[k]))
+        while k >= 0 and max_end[k] > gs:
+            if keyed[k][1] > gs:
+                out.append((i, keyed[k][2]))
             k -= 1
     return out
 

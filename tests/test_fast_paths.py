@@ -192,3 +192,190 @@ def test_entity_columns_of_a_big_call_equal_the_per_document_path(docs):
     assert all(type(v) is int for c in got.values() for v in c)
     totals, want = fast.totals(), slow.totals()
     assert totals == {k: v for k, v in want.items() if k in totals} and not any(v for k, v in want.items() if k not in totals)
+
+
+# --- quotes, cues and attribution: the plain path, as it was before its shortcuts ----------------
+
+def _plain_overlapping_pairs(gold, pred):
+    from bisect import bisect_left
+
+    order = sorted(range(len(pred)), key=lambda j: (pred[j].start, pred[j].end))
+    starts = [pred[j].start for j in order]
+    max_end = []
+    for j in order:
+        max_end.append(max(pred[j].end, max_end[-1]) if max_end else pred[j].end)
+    out = []
+    for i, g in enumerate(gold):
+        k = bisect_left(starts, g.end) - 1
+        while k >= 0 and max_end[k] > g.start:
+            if pred[order[k]].end > g.start:
+                out.append((i, order[k]))
+            k -= 1
+    return out
+
+
+def _plain_pair_stats(st, prefix, pairs, g_item, p_item, g_cat=None, p_cat=None):
+    from benchmark.metrics import _ColumnsOf
+
+    tp, ng, np_ = (st.column(f"{prefix}.{k}") for k in ("tp", "ng", "np"))
+    matched_p = {j: i for i, j in pairs}
+    p_item = [g_item[matched_p[j]] if j in matched_p else it for j, it in enumerate(p_item)]
+    for i, _ in pairs:
+        tp[g_item[i]] += 1
+    for it in g_item:
+        ng[it] += 1
+    for it in p_item:
+        np_[it] += 1
+    if g_cat is None:
+        return
+    head, _, metric = prefix.partition(".")
+    tp_c, ng_c, np_c = (_ColumnsOf(st, f"{head}.%s.{metric}.{k}") for k in ("tp", "ng", "np"))
+    for i, _ in pairs:
+        tp_c[g_cat[i]][g_item[i]] += 1
+    for i, it in enumerate(g_item):
+        ng_c[g_cat[i]][it] += 1
+    for j, it in enumerate(p_item):
+        cat = g_cat[matched_p[j]] if j in matched_p else (p_cat[j] if p_cat else None)
+        if cat is not None:
+            np_c[cat][it] += 1
+
+
+def _plain_quote_stats(st, base, g, quotes):
+    from benchmark.metrics import _ColumnsOf, _exact_pairs
+    from benchmark.spans import greedy_overlap_matching, overlap_length
+
+    first = base
+    gq = g.quotes
+    g_item = [base + k for k in g.q_item]
+    g_type = g.q_type
+    pq = sorted(quotes, key=lambda q: (q.span.start is None, q.span.start or 0, q.span.end or 0, q.type or "",
+                                       q.cue.start if q.cue and q.cue.ok else -1))
+    pq_item = [base + g.item(q.span.start) if q.span.ok else first for q in pq]
+    p_type = [q.type for q in pq]
+    spans = [(q.span.start, q.span.end) if q.span.ok else None for q in pq]
+    _plain_pair_stats(st, "q.exact", _exact_pairs(g.q_spans, spans), g_item, pq_item, g_type, p_type)
+    typed = [(s[0], s[1], t) if s is not None else None for s, t in zip(spans, p_type)]
+    _plain_pair_stats(st, "q.exact_typed", _exact_pairs(g.q_typed, typed), g_item, pq_item, g_type, p_type)
+    ok = [j for j, q in enumerate(pq) if q.span.ok]
+    ok_spans = [pq[j].span for j in ok]
+    touching_pairs = _plain_overlapping_pairs(gq, ok_spans)
+    overlap = [(i, ok[j]) for i, j in greedy_overlap_matching(gq, ok_spans, touching_pairs)]
+    _plain_pair_stats(st, "q.overlap", overlap, g_item, pq_item, g_type, p_type)
+    touching = {}
+    for i, j in sorted(touching_pairs):
+        touching.setdefault(ok[j], []).append(i)
+    best_g = [0.0] * len(gq)
+    sp_all, np_all, sr_all, ng_all = (st.column(f"q.proportional.{k}") for k in ("sp", "np", "sr", "ng"))
+    sp_c, np_c, sr_c, ng_c = (_ColumnsOf(st, f"q.%s.proportional.{k}") for k in ("sp", "np", "sr", "ng"))
+    for j, q in enumerate(pq):
+        val, cat = 0.0, p_type[j]
+        if q.span.ok:
+            plen = q.span.end - q.span.start
+            for i in touching.get(j, ()):
+                g_ = gq[i]
+                n = overlap_length(g_, q.span)
+                if n / plen > val:
+                    val, cat = n / plen, g_type[i]
+                best_g[i] = max(best_g[i], n / (g_.end - g_.start))
+        it = pq_item[j]
+        sp_all[it] += val
+        np_all[it] += 1
+        if cat:
+            sp_c[cat][it] += val
+            np_c[cat][it] += 1
+    for i in range(len(gq)):
+        it = g_item[i]
+        sr_all[it] += best_g[i]
+        ng_all[it] += 1
+        sr_c[g_type[i]][it] += best_g[i]
+        ng_c[g_type[i]][it] += 1
+    gc_item = [base + k for k in g.cue_item]
+    pcues = [q.cue for q in pq if q.cue is not None]
+    pc_item = [base + g.item(c.start) if c.ok else first for c in pcues]
+    _plain_pair_stats(st, "cue.exact", _exact_pairs(g.cue_spans, [(c.start, c.end) if c.ok else None for c in pcues]),
+                      gc_item, pc_item)
+    okc = [j for j, c in enumerate(pcues) if c.ok]
+    cpairs = [(i, okc[j]) for i, j in greedy_overlap_matching(g.cues, [pcues[j] for j in okc],
+                                                               _plain_overlapping_pairs(g.cues, [pcues[j] for j in okc]))]
+    _plain_pair_stats(st, "cue.overlap", cpairs, gc_item, pc_item)
+    resolved = [g.speakers.resolve(q.speaker) for q in pq]
+    att_np, unresolved = st.column("att.np"), st.column("att.unresolved")
+    on_gold = {j: g_item[i] for i, j in overlap}
+    for j, it in enumerate(pq_item):
+        it = on_gold.get(j, it)
+        att_np[it] += 1
+        if resolved[j] is None:
+            unresolved[it] += 1
+    att_ng, kind_ng = st.column("att.ng"), _ColumnsOf(st, "att.%s.ng")
+    for i, q in enumerate(gq):
+        att_ng[g_item[i]] += 1
+        kind_ng[q.speaker_kind._value_][g_item[i]] += 1
+    correct, kind_correct = st.column("att.correct"), _ColumnsOf(st, "att.%s.correct")
+    matched, kind_matched = st.column("att.matched") if overlap else None, _ColumnsOf(st, "att.%s.matched")
+    for i, j in overlap:
+        kind = gq[i].speaker_kind._value_
+        matched[g_item[i]] += 1
+        kind_matched[kind][g_item[i]] += 1
+        if resolved[j] is not None and resolved[j] == gq[i].speaker:
+            correct[g_item[i]] += 1
+            kind_correct[kind][g_item[i]] += 1
+
+
+_QTYPES = [None, "direct", "indirect", "mixed"]
+
+
+@st.composite
+def _pred_quotes(draw):
+    from benchmark.predictions import PQuote, PSpan, _cluster_speaker
+    from scoring_support import shifted
+
+    clusters = [c.id for c in DOC.clusters] or ["c"]
+    out = []
+    anchors = [(q.start, q.end, q.cue) for q in DOC.quotes]
+    for _ in range(draw(st.integers(0, 6))):  # spurious ones, often overlapping several
+        s = draw(st.integers(0, N - 2))
+        anchors.append((s, draw(st.integers(s + 1, min(N, s + 400))), None))
+    for s, e, cue in anchors:
+        if draw(st.integers(0, 4)) == 0:
+            continue
+        for _ in range(draw(st.sampled_from([1, 1, 1, 2]))):  # sometimes twice (competing)
+            span = PSpan(*draw(shifted(s, e, 40))) if draw(st.integers(0, 9)) else PSpan(None, None, "x")
+            c = None
+            kind = draw(st.integers(0, 3))
+            if kind == 1 and cue is not None:
+                c = PSpan(*draw(shifted(cue.start, cue.end, 3)))
+            elif kind == 2:
+                c = PSpan(None, None, "y")
+            elif kind == 3:
+                a = draw(st.integers(0, N - 2))
+                c = PSpan(a, draw(st.integers(a + 1, min(N, a + 8))))
+            sp = draw(st.sampled_from([None, "gold", "other"]))
+            speaker = (None if sp is None else
+                       _cluster_speaker(draw(st.sampled_from(clusters))) if sp == "gold" else _cluster_speaker("zz"))
+            out.append(PQuote(span, draw(st.sampled_from(_QTYPES)), c, speaker))
+    return draw(st.permutations(out))
+
+
+def _columns(stats):
+    return [(k, sorted((i, type(v).__name__, v) for i, v in c.items())) for k, c in stats.cols.items()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_pred_quotes(), min_size=1, max_size=3))
+def test_quote_columns_equal_the_plain_path(docs):
+    """Quotes, cues and attribution (columns looked up once per Stats, the sweep of
+    overlapping pairs over presorted tuples) add exactly the plain path's columns, in the
+    same order (the bootstrap's matrix follows it) and of the same types."""
+    from benchmark.metrics import Stats, _quote_stats
+    from benchmark.spans import overlapping_pairs
+
+    g = gold_index(DOC)
+    n = len(DOC.sentences)
+    slow, fast = Stats(n * len(docs)), Stats(n * len(docs))
+    for k, quotes in enumerate(docs):
+        _plain_quote_stats(slow, k * n, g, quotes)
+        _quote_stats(fast, k * n, g, quotes)
+        spans = [q.span for q in quotes if q.span.ok]
+        assert overlapping_pairs(g.quotes, spans) == _plain_overlapping_pairs(g.quotes, spans)
+    assert _columns(fast) == _columns(slow)
+    assert fast.totals() == slow.totals()
