@@ -8,13 +8,12 @@ the document. Proclitics ``و ف ب ل ك`` are stripped when matching and left 
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, count
 from operator import attrgetter
 
+from benchmark.gcpause import gc_paused
 from benchmark.text import split_sentences, tokenize
 
 try:  # the benchmark tokenizer's pattern: one pass over a sentence, no Segment objects
@@ -123,26 +122,13 @@ def _word_info(text: str) -> _WordInfo:
     return info
 
 
-@contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while many acyclic objects are allocated (the tokens:
-    a collection pass over the growing list would cost as much as making them)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def document_tokens(text: str) -> list[Token]:
     """Every token of ``text``, sentence by sentence (benchmark segmentation)."""
     out: list[Token] = []
     append = out.append
     get = _INFO.get
     n = 0
-    with _gc_paused():
+    with gc_paused():
         for si, sent in enumerate(split_sentences(text)):
             if _TOKEN is None:  # pragma: no cover - the benchmark tokenizer's pattern is not exposed
                 matches = [(seg.start, seg.end) for seg in tokenize(text, sent.start, sent.end)]

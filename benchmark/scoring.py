@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, intervals, paired
+from .gcpause import gc_paused
 from .gold import Gold, load_gold
 from .metrics import HEADLINE, Stats, document_stats, entity_stats, figures, speaker_kind_rows
 from .metrics import div
@@ -22,25 +21,10 @@ def _gold(gold: Gold | str | Path | None) -> Gold:
     return load_gold(gold)
 
 
-@contextmanager
-def _without_gc() -> Iterator[None]:
-    """Automatic cyclic garbage collection paused (and restored as it was). Reading and
-    scoring allocate hundreds of thousands of small acyclic records, freed by reference
-    counting anyway; every collection they trigger would traverse the whole heap (a large
-    gold's models included), which made scoring a large corpus slow and superlinear."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def statistics(predictions: PredictionsInput | Predictions, gold: Gold) -> tuple[Stats, GroundingLog, list[str]]:
     """Per-sentence sufficient statistics of validated predictions (items: every gold
     sentence, documents in gold order), the grounding log and the warnings."""
-    with _without_gc():
+    with gc_paused():
         return _statistics(predictions, gold)
 
 
