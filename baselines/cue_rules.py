@@ -17,10 +17,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from .arabic import normalize, stems
+from .arabic import normalize
 from .base import Prediction, Speaker, most_overlapping
 from .entities import EntityTagger, Mention, Token, _lex, default_tagger, document_tokens
-from .lexicon import Cue, complementizers, cues
+from .lexicon import Cue, complementizers
 from .quotes import QUOTE_MARKS, MarkedSpan, marked_spans
 
 _PUNCT_STOP = {".", "!", "?", "؟", "؛", ";"}
@@ -319,7 +319,6 @@ class CueRulesBaseline:
         """Quotes (with cue and speaker) and the prepared document."""
         doc = _prepare(text)
         link = _Linker(doc)
-        toks = doc.toks
         quotes: list[dict] = []
         used_marks: set[int] = set()
         used_cues: set[int] = set()

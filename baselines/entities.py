@@ -21,7 +21,7 @@ try:  # the benchmark tokenizer's pattern: one pass over a sentence, no Segment 
 except ImportError:  # pragma: no cover
     _TOKEN = None
 
-from .arabic import is_arabic_word, normalize, stems
+from .arabic import is_arabic_word, stems
 from .lexicon import cues, gazetteer, phrase_set, word_set
 
 

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from .dataset import iob2
 from .grounding import normalize
-from .predictions import PEntity, PQuote, PSpan
+from .predictions import PEntity, PQuote
 from .schema import LABELS, QUOTE_TYPES, SPEAKER_KINDS, Document
 from .spans import greedy_overlap_matching, overlap_length, overlapping_pairs
 from .text import span_tokens, tokenize

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import IsnadError
 from ..gold import Gold, load_gold
 from ..metrics import Stats
-from .submission import (META_FILE, PREDICTIONS_FILE, SUBMISSIONS, SubmissionMeta, Track, check_size, dump_meta,
+from .submission import (META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size, dump_meta,
                          read_meta, slugify, submission_dir)
 
 LEADERBOARD = "leaderboard"
