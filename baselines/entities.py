@@ -14,12 +14,7 @@ from itertools import compress, count
 from operator import attrgetter
 
 from benchmark.gcpause import gc_paused
-from benchmark.text import split_sentences, tokenize
-
-try:  # the benchmark tokenizer's pattern: one pass over a sentence, no Segment objects
-    from benchmark.text import _TOKEN
-except ImportError:  # pragma: no cover
-    _TOKEN = None
+from benchmark.text import split_sentences, token_spans
 
 from .arabic import is_arabic_word, stems
 from .lexicon import cues, gazetteer, phrase_set, word_set
@@ -130,11 +125,7 @@ def document_tokens(text: str) -> list[Token]:
     n = 0
     with gc_paused():
         for si, sent in enumerate(split_sentences(text)):
-            if _TOKEN is None:  # pragma: no cover - the benchmark tokenizer's pattern is not exposed
-                matches = [(seg.start, seg.end) for seg in tokenize(text, sent.start, sent.end)]
-            else:
-                matches = [m.span() for m in _TOKEN.finditer(text, sent.start, sent.end)]
-            for start, end in matches:
+            for start, end in token_spans(text, sent.start, sent.end):
                 tok = text[start:end]
                 info = get(tok)
                 if info is None:

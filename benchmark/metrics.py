@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from .dataset import iob2
 from .grounding import normalize
-from .predictions import PEntity, PQuote
+from .predictions import EntityColumns, PQuote
 from .schema import LABELS, QUOTE_TYPES, SPEAKER_KINDS, Document
 from .spans import greedy_overlap_matching, overlap_length, overlapping_pairs
 from .text import span_tokens, tokenize
@@ -519,6 +519,8 @@ class GoldIndex:
         self.bounds = [(s.start, s.end) for s in doc.sentences]
         self.starts = [s for s, _ in self.bounds]
         self._sorted = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+        # at least one sentence, in order and apart: what global coordinates need (benchmark.vectorized)
+        self.apart = bool(self.bounds) and all(e <= s for (_, e), (s, _) in zip(self.bounds, self.bounds[1:]))
         item = self.item
         self.true = sorted((m.start, m.end, m.label._value_) for m in doc.entities)
         self.t_item = [item(s) for s, _, _ in self.true]
@@ -660,178 +662,23 @@ def _entity_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item:
             cols.key(scheme, lab, "spu")[base] += 1
 
 
-# Above this many predicted entities in one call, the entity statistics of all documents are
-# computed at once with numpy (imported only then): the same columns as _entity_stats per
-# document (tests/test_fast_paths.py checks one against the other).
-NUMPY_MIN_ENTITIES = 20_000
-
-EntityBatch = list  # of (base, GoldIndex, pred, p_item, lost), one per document
+EntityBatch = list  # of (base, GoldIndex, EntityColumns), one per document
 
 
 def entity_stats(st: Stats, batch: EntityBatch) -> None:
-    """:func:`_entity_stats` of every document of ``batch``: with numpy when the call is big
-    (and numpy is installed), one document at a time otherwise."""
-    if sum(len(b[2]) for b in batch) > NUMPY_MIN_ENTITIES:
-        try:
-            import numpy  # noqa: F401
-        except ImportError:  # pragma: no cover
-            pass
+    """The entity columns (nervaluate's schemes and seqeval) of every document of ``batch``,
+    one document at a time. Both sides are sorted (nervaluate's outcome depends on the order);
+    an ungrounded prediction is spurious. ``benchmark.vectorized.entity_stats`` adds the
+    same columns for a big call at once."""
+    for base, g, cols in batch:
+        pred = sorted(zip(cols.starts, cols.ends, cols.labels))
+        if g._sorted:  # GoldIndex.item, inlined
+            starts = g.starts
+            p_item = [max(0, bisect_right(starts, s) - 1) for s, _, _ in pred]
         else:
-            _entity_stats_numpy(st, batch)
-            return
-    for base, g, pred, p_item, lost in batch:
-        _entity_stats(st, base, g, pred, p_item, lost)
-
-
-_KINDS = ("cor", "inc", "par", "mis", "spu")
-_COR, _INC, _PAR, _MIS, _SPU = range(5)
-
-
-def _entity_stats_numpy(st: Stats, batch: EntityBatch) -> None:
-    """:func:`_entity_stats` over all documents at once. Spans get global offsets (documents
-    apart), so candidates never cross documents; isolated pairs, lone spans and ungrounded
-    ones take their outcomes from the closed form, vectorized; the competing ones go through
-    :func:`match_outcomes` as in the per-document path (documents never compete, so one pass
-    over all of them in order gives each document's outcomes). Every outcome is an event
-    (column, item), counted with one bincount."""
-    import numpy as np
-
-    lab_id = {lab: i + 1 for i, lab in enumerate(LABELS)}  # 0: the overall runs
-    n_lab = len(LABELS) + 1
-    n_items = st.n
-    i64 = np.int64
-    # global coordinates: each document shifted past the previous one
-    off, offs, bases, n_true, n_pred = 0, [], [], [], []
-    ts, te, tl, ti_item = [], [], [], []
-    ps, pe, pl, pi_item = [], [], [], []
-    lost_lab, lost_item = [], []
-    for base, g, pred, p_item, lost in batch:
-        offs.append(off)
-        bases.append(base)
-        true = g.true
-        n_true.append(len(true))
-        n_pred.append(len(pred))
-        if true:
-            a, b, c = zip(*true)
-            ts += a
-            te += b
-            tl += c
-            ti_item += g.t_item
-        if pred:
-            a, b, c = zip(*pred)
-            ps += a
-            pe += b
-            pl += c
-            pi_item += p_item
-        lost_lab += [lab_id[x] for x in lost]
-        lost_item += [base] * len(lost)
-        off += len(g.doc.text) + 1
-    offs_a, bases_a = np.array(offs, dtype=i64), np.array(bases, dtype=i64)
-    n_true_a, n_pred_a = np.array(n_true, dtype=i64), np.array(n_pred, dtype=i64)
-    ts_a = np.array(ts, dtype=i64) + np.repeat(offs_a, n_true_a)
-    te_a = np.array(te, dtype=i64) + np.repeat(offs_a, n_true_a)
-    tl_a = np.array(list(map(lab_id.__getitem__, tl)), dtype=i64)
-    t_it = np.array(ti_item, dtype=i64) + np.repeat(bases_a, n_true_a)
-    ps_a = np.array(ps, dtype=i64) + np.repeat(offs_a, n_pred_a)
-    pe_a = np.array(pe, dtype=i64) + np.repeat(offs_a, n_pred_a)
-    pl_a = np.array(list(map(lab_id.__getitem__, pl)), dtype=i64)
-    p_it = np.array(pi_item, dtype=i64) + np.repeat(bases_a, n_pred_a)
-
-    # candidates (overlap_candidates): gold sorted by start within each document, so globally;
-    # those before the prediction's end whose running maximum of ends passes its start
-    n_t, n_p = len(ts_a), len(ps_a)
-    max_end = np.maximum.accumulate(te_a) if n_t else te_a
-    hi = np.searchsorted(ts_a, pe_a, side="left")
-    lo = np.searchsorted(max_end, ps_a, side="right")
-    lo = np.minimum(lo, hi)
-    width = hi - lo
-    pair_p = np.repeat(np.arange(n_p, dtype=i64), width)
-    starts = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])) if n_p else lo, width)
-    pair_t = starts + np.arange(len(pair_p), dtype=i64)
-    a_s, a_e, b_s, b_e = ps_a[pair_p], pe_a[pair_p], ts_a[pair_t], te_a[pair_t]
-    keep = (b_e > a_s) & (((np.minimum(a_e, b_e) - np.maximum(a_s, b_s)) / (b_e - b_s)) * 100.0 >= 1.0)
-    pair_p, pair_t = pair_p[keep], pair_t[keep]
-    n_cand = np.bincount(pair_p, minlength=n_p)
-    takers = np.bincount(pair_t, minlength=n_t)
-
-    ev_col: list = []  # column ids: (scheme * n_lab + label) * 5 + kind
-    ev_item: list = []
-
-    def events(scheme: int, label: Any, kind: Any, item: Any) -> None:
-        ev_col.append((scheme * n_lab + label) * 5 + kind)
-        ev_item.append(item)
-
-    # lone predictions and missed gold: the same kind in all eight runs
-    alone = n_cand == 0
-    missed = takers == 0
-    for sc in range(4):
-        for labels, items, kind in ((pl_a[alone], p_it[alone], _SPU), (tl_a[missed], t_it[missed], _MIS),
-                                    (np.array(lost_lab, dtype=i64), np.array(lost_item, dtype=i64), _SPU)):
-            events(sc, 0, kind, items)
-            events(sc, labels, kind, items)
-    # isolated pairs: one candidate, taken by no other prediction
-    single = n_cand == 1
-    first = np.searchsorted(pair_p, np.arange(n_p, dtype=i64), side="left")
-    cand1 = pair_t[np.minimum(first, max(len(pair_t) - 1, 0))] if len(pair_t) else np.zeros(n_p, dtype=i64)
-    iso = single & (takers[cand1] == 1) if len(pair_t) else single
-    crowded = np.flatnonzero(~alone & ~iso)
-    ip, it_ = np.flatnonzero(iso), cand1[iso]
-    same_span = (ps_a[ip] == ts_a[it_]) & (pe_a[ip] == te_a[it_])
-    same_lab = pl_a[ip] == tl_a[it_]
-    g_item, g_lab, p_lab, own_item = t_it[it_], tl_a[it_], pl_a[ip], p_it[ip]
-    outcome = (np.where(same_span & same_lab, _COR, _INC), np.where(same_span, _COR, _INC),
-               np.where(same_span, _COR, _PAR), np.where(same_lab, _COR, _INC))
-    for sc in range(4):
-        events(sc, 0, outcome[sc], g_item)
-        events(sc, g_lab, np.where(same_lab, outcome[sc], _MIS), g_item)  # apart: the gold missed
-        events(sc, p_lab[~same_lab], _SPU, own_item[~same_lab])  # and the prediction spurious
-
-    if len(crowded):  # the strategies, on the competing predictions and the gold they share
-        sel = np.isin(pair_p, crowded)
-        cp, ct = pair_p[sel], pair_t[sel]
-        shared = np.unique(ct)
-        local = np.searchsorted(shared, ct)
-        true = list(zip(ts_a[shared].tolist(), te_a[shared].tolist(), tl_a[shared].tolist()))
-        t_items = t_it[shared].tolist()
-        sub = list(zip(ps_a[crowded].tolist(), pe_a[crowded].tolist(), pl_a[crowded].tolist()))
-        sub_items = p_it[crowded].tolist()
-        bounds = np.searchsorted(cp, crowded, side="left").tolist() + [len(cp)]
-        local_l = local.tolist()
-        sub_cands = [local_l[bounds[k]:bounds[k + 1]] for k in range(len(crowded))]
-        same = [[ti for ti in c if true[ti][2] == p[2]] for p, c in zip(sub, sub_cands)]
-        cols, items = [], []
-        for sc, scheme in enumerate(ENTITY_SCHEMES):
-            for candidates, per_label in ((sub_cands, False), (same, True)):
-                outcomes, _ = match_outcomes(scheme, true, sub, candidates)
-                taken = set()
-                for (kind, ti), p, p_item_ in zip(outcomes, sub, sub_items):
-                    taken.add(ti)
-                    cols.append((sc * n_lab + (p[2] if per_label else 0)) * 5 + _KINDS.index(kind))
-                    items.append(t_items[ti] if ti is not None else p_item_)
-                for ti in range(len(true)):
-                    if ti not in taken:
-                        cols.append((sc * n_lab + (true[ti][2] if per_label else 0)) * 5 + _MIS)
-                        items.append(t_items[ti])
-        ev_col.append(np.array(cols, dtype=i64))
-        ev_item.append(np.array(items, dtype=i64))
-
-    n_cols = 4 * n_lab * 5
-    code = np.concatenate([np.broadcast_to(np.asarray(c, dtype=i64), np.shape(i)) * n_items + i
-                           for c, i in zip(ev_col, ev_item)])
-    names = [f"ent.{scheme}.{kind}" if lab == 0 else f"ent.{LABELS[lab - 1]}.{scheme}.{kind}"
-             for scheme in ENTITY_SCHEMES for lab in range(n_lab) for kind in _KINDS]
-    if n_cols * n_items <= 16_000_000:
-        counts = np.bincount(code, minlength=n_cols * n_items).reshape(n_cols, n_items)
-        for c in np.flatnonzero(counts.any(axis=1)).tolist():
-            st.set_dense(names[c], counts[c])
-    else:  # one column at a time (their events sorted together)
-        code.sort()
-        col_of = code // n_items
-        cuts = np.flatnonzero(np.diff(col_of)) + 1
-        for seg in np.split(code, cuts):
-            if len(seg):
-                c = int(seg[0] // n_items)
-                st.set_dense(names[c], np.bincount(seg - c * n_items, minlength=n_items))
+            p_item = [g.item(s) for s, _, _ in pred]
+        _entity_stats(st, base, g, pred, p_item, cols.lost)
+        _seqeval_stats(st, base, g, pred, p_item, len(cols.lost))
 
 
 def _seqeval_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item: list[int], lost: int) -> None:
@@ -932,25 +779,16 @@ def _quote_stats(st: Stats, base: int, g: GoldIndex, quotes: list[PQuote]) -> No
             kind_correct[kind][g_item[i]] += 1
 
 
-def document_stats(st: Stats, base: int, doc: Document, ents: list[PEntity], quotes: list[PQuote],
+def document_stats(st: Stats, base: int, doc: Document, ents: EntityColumns, quotes: list[PQuote],
                    entity_batch: EntityBatch | None = None) -> dict:
     """Add one document's statistics to ``st`` (its sentences are items base, base+1, …).
-    With ``entity_batch``, the entity schemes are left to :func:`entity_stats` over the
-    batch (the document is appended to it). Returns document-level extras."""
+    With ``entity_batch``, the entity columns are left to a call over the whole batch (the
+    document is appended to it). Returns document-level extras."""
     g = gold_index(doc)
-    # entities (nervaluate order: both sides sorted; ungrounded ones are spurious)
-    pred = sorted([(sp[0], sp[1], lab) for sp, lab in ents if sp[0] is not None])  # grounded: span.ok
-    if g._sorted:  # GoldIndex.item, inlined
-        starts = g.starts
-        p_item = [max(0, bisect_right(starts, s) - 1) for s, _, _ in pred]
-    else:
-        p_item = [g.item(s) for s, _, _ in pred]
-    lost = [lab for sp, lab in ents if sp[0] is None]
     if entity_batch is None:
-        _entity_stats(st, base, g, pred, p_item, lost)
+        entity_stats(st, [(base, g, ents)])
     else:
-        entity_batch.append((base, g, pred, p_item, lost))
-    _seqeval_stats(st, base, g, pred, p_item, len(lost))
+        entity_batch.append((base, g, ents))
     _quote_stats(st, base, g, quotes)
     return {}
 

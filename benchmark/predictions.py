@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from operator import itemgetter, lt
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Union
 
 from pydantic import ValidationError
@@ -51,12 +52,29 @@ class PQuote(NamedTuple):
     speaker: Any  # PredSpeaker | None
 
 
+class EntityColumns(NamedTuple):
+    """A document's grounded predicted entities as columns, in input order (what scoring
+    takes: a record per span costs more than the scoring of it at a hundred thousand spans),
+    and the labels of those that could not be grounded."""
+
+    starts: list[int]
+    ends: list[int]
+    labels: list[str]
+    lost: list[str]
+
+    @classmethod
+    def of(cls, ents: list[PEntity]) -> "EntityColumns":
+        ok = [(e.span.start, e.span.end, e.label) for e in ents if e.span.start is not None]
+        starts, ends, labels = (list(c) for c in zip(*ok)) if ok else ([], [], [])
+        return cls(starts, ends, labels, [e.label for e in ents if e.span.start is None])
+
+
 class CheckedDocument(NamedTuple):
     """A predictions line that passed the fast check (:func:`_checked_document`): its spans,
     already grounded (they are all offsets), and the input object it was read from."""
 
     source: dict
-    entities: list[PEntity]
+    entities: EntityColumns
     quotes: list[PQuote]
 
 
@@ -238,6 +256,7 @@ _DOC_KEYS = frozenset(("document_id", "entities", "quotes"))
 _ENTITY_KEYS = frozenset(("start", "end", "label"))
 _QUOTE_KEYS = frozenset(("start", "end", "type", "cue", "speaker"))
 _OFFSET_KEYS = frozenset(("start", "end"))
+_ENTITY_FIELDS = itemgetter("start", "end", "label")
 # a NamedTuple's __new__ is a Python function; tuple.__new__ builds the same record in C
 # (a few times faster, which counts at a hundred thousand spans)
 _record = tuple.__new__
@@ -272,6 +291,26 @@ def _checked_speaker(d: Any, n: int, clusters: set[str]) -> PredSpeaker | None:
         t = d["text"]
         return PredSpeaker.model_construct(text=t) if type(t) is str and t else None
     return None
+
+
+def _checked_entities(ents: list, n: int) -> EntityColumns | None:
+    """``[{"start", "end", "label"}, …]`` (exactly those keys; int offsets, not bools, with
+    ``0 <= start < end <= n``; a known label, a str) as columns. The checks run over whole
+    columns (sets of types, min, max): a loop over the spans was most of reading a big file."""
+    if not ents:
+        return EntityColumns([], [], [], [])
+    try:
+        if set(map(type, ents)) != {dict} or set(map(len, ents)) != {3}:  # three keys, all found below
+            return None
+        starts, ends, labels = zip(*map(_ENTITY_FIELDS, ents))
+        if set(map(type, starts)) != {int} or set(map(type, ends)) != {int} or set(map(type, labels)) != {str} \
+                or not _LABEL_SET.issuperset(labels):
+            return None
+    except KeyError:
+        return None
+    if min(starts) < 0 or max(ends) > n or not all(map(lt, starts, ends)):
+        return None
+    return EntityColumns(list(starts), list(ends), list(labels), [])
 
 
 def _checked_quote(d: Any, n: int, clusters: set[str]) -> PQuote | None:
@@ -309,19 +348,9 @@ def _checked_document(obj: dict, by_id: dict[str, Document]) -> CheckedDocument 
     if type(ents) is not list or type(quotes) is not list:
         return None
     n = len(doc.text)
-    checked_ents = []
-    add = checked_ents.append
-    for d in ents:  # {"start", "end", "label"} with a known label (the hot loop of reading a large file)
-        if type(d) is not dict or len(d) != 3:  # exactly _ENTITY_KEYS: three keys, all of them found
-            return None
-        try:
-            label, s, e = d["label"], d["start"], d["end"]
-        except KeyError:
-            return None
-        if type(label) is not str or label not in _LABEL_SET or type(s) is not int or type(e) is not int \
-                or not 0 <= s < e <= n:
-            return None
-        add(_record(PEntity, (_record(PSpan, (s, e, None)), label)))
+    checked_ents = _checked_entities(ents, n)
+    if checked_ents is None:
+        return None
     clusters = {c.id for c in doc.clusters}
     checked_quotes = [_checked_quote(q, n, clusters) for q in quotes]
     if None in checked_quotes:
@@ -413,7 +442,8 @@ def ground_document(pred: PredictionDocument | CheckedDocument | None, doc: Docu
     if pred is None:
         return [], []
     if isinstance(pred, CheckedDocument):  # offsets only: grounded already
-        return list(pred.entities), list(pred.quotes)
+        c = pred.entities
+        return [PEntity(PSpan(s, e), lab) for s, e, lab in zip(c.starts, c.ends, c.labels)], list(pred.quotes)
     ents = [PEntity(_ground_span(e, doc, log, f"entities[{i}]"), e.label.value) for i, e in enumerate(pred.entities)]
     quotes = []
     for i, q in enumerate(pred.quotes):
@@ -421,6 +451,15 @@ def ground_document(pred: PredictionDocument | CheckedDocument | None, doc: Docu
         quotes.append(PQuote(_ground_span(q, doc, log, f"quotes[{i}]"), q.type.value if q.type else None,
                              cue, q.speaker))
     return ents, quotes
+
+
+def ground_columns(pred: PredictionDocument | CheckedDocument | None, doc: Document,
+                   log: GroundingLog) -> tuple[EntityColumns, list[PQuote]]:
+    """:func:`ground_document` with the entities as columns (what scoring takes)."""
+    if isinstance(pred, CheckedDocument):
+        return pred.entities, list(pred.quotes)
+    ents, quotes = ground_document(pred, doc, log)
+    return EntityColumns.of(ents), quotes
 
 
 def predictions_from_gold(gold: Gold, *, text_only: bool = False, speaker: str = "cluster") -> list[dict]:

@@ -10,7 +10,7 @@ from .gcpause import gc_paused
 from .gold import Gold, load_gold
 from .metrics import HEADLINE, Stats, document_stats, entity_stats, figures, speaker_kind_rows
 from .metrics import div
-from .predictions import GroundingLog, Predictions, PredictionsInput, ground_document, read_predictions
+from .predictions import GroundingLog, Predictions, PredictionsInput, ground_columns, read_predictions
 from .report import Report, signature
 from .schema import LABELS, QUOTE_TYPES
 
@@ -34,13 +34,33 @@ def _statistics(predictions: PredictionsInput | Predictions, gold: Gold) -> tupl
     st = Stats(n)
     log = GroundingLog()
     base = 0
-    batch: list = []  # the entity schemes: all documents at once (see metrics.entity_stats)
+    batch: list = []  # the entity columns: all documents at once (see entity_columns)
     for doc in gold.documents:
-        ents, quotes = ground_document(preds.documents.for_scoring(doc.id), doc, log)
+        ents, quotes = ground_columns(preds.documents.for_scoring(doc.id), doc, log)
         document_stats(st, base, doc, ents, quotes, batch)
         base += max(1, len(doc.sentences))
-    entity_stats(st, batch)
+    entity_columns(st, batch)
     return st, log, preds.warnings
+
+
+# Above this many predicted entities in one call, the entity columns are computed with numpy.
+VECTORIZED_MIN_ENTITIES = 20_000
+
+
+def entity_columns(st: Stats, batch: list) -> None:
+    """The entity columns of a whole call: with numpy when it is big (``benchmark.vectorized``,
+    imported only then: numpy costs more to import than a small call takes), one document
+    at a time otherwise. Both add the same columns."""
+    if sum(len(c.starts) for _, _, c in batch) > VECTORIZED_MIN_ENTITIES:
+        try:
+            from . import vectorized
+        except ImportError:  # pragma: no cover - numpy is not installed
+            pass
+        else:
+            if vectorized.applies(batch):
+                vectorized.entity_stats(st, batch)
+                return
+    entity_stats(st, batch)
 
 
 def _figure(p: float, r: float, f: float) -> dict[str, Any]:

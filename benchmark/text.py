@@ -95,6 +95,15 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Segment]
     return [Segment(m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
 
 
+def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """:func:`tokenize` as ``(start, end)`` tuples: no object per token, for a whole corpus.
+
+    >>> token_spans("ab, c")
+    [(0, 2), (2, 3), (4, 5)]
+    """
+    return [m.span() for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
 # The token pattern is local: a token is a maximal run of word characters or one other
 # non-space character. So the tokens a span touches can be found from the characters at its
 # ends, without tokenizing the sentence (what scoring a large corpus needs). sre's word class

@@ -147,51 +147,76 @@ def test_the_fast_check_reads_as_the_models_do(lines):
     assert _read(lines, True) == _read(lines, False)
 
 
-# --- the entity schemes of a big call (numpy, all documents at once) against the per-document path
+# --- the entity columns of a big call (numpy, all documents at once) against the per-document path
 
 _LONG = st.tuples(st.integers(0, 290), st.integers(1, 300), st.sampled_from(["PER", "GPE", "ORG", "LOC"])).map(
     lambda t: (t[0], min(300, t[0] + t[1]), t[2]))
 _NEAR = st.tuples(st.integers(0, 60), st.integers(1, 8), st.sampled_from(["PER", "GPE", "ORG", "LOC"])).map(
     lambda t: (t[0], t[0] + t[1], t[2]))
 _SPANS = st.one_of(_NEAR, _NEAR, _NEAR, _LONG)
+# sentence starts, and the characters left between sentences (none, or a few)
 _DOCS = st.lists(st.tuples(st.lists(_SPANS, max_size=10, unique_by=lambda x: (x[0], x[1])),
                            st.lists(_SPANS, max_size=14),
                            st.lists(st.sampled_from(["PER", "ORG"]), max_size=2),
-                           st.sampled_from([[0], [0, 30], [0, 5, 40, 200], [10, 50]])),
+                           st.sampled_from([[0], [0, 30], [0, 5, 40, 200], [10, 50], [0, 3, 4, 6, 9]]),
+                           st.sampled_from([0, 0, 2])),
                  min_size=1, max_size=6)
+# words, Arabic ones with marks, punctuation, quotation marks and runs of spaces
+_TEXT = ("ab cd, «ef» g.h  ijَّk :l-m" * 20)[:300]
 
 
 @settings(max_examples=300, deadline=None)
-@given(_DOCS)
-def test_entity_columns_of_a_big_call_equal_the_per_document_path(docs):
+@given(_DOCS, st.integers(0, 5))
+def test_entity_columns_of_a_big_call_equal_the_per_document_path(docs, rotate):
     """The numpy path (many documents at once: lone spans, isolated pairs in closed form,
     competing spans through the strategies, gold spans that overlap, ones too long for a
-    1 % overlap, ungrounded predictions) adds exactly the per-document columns."""
-    from benchmark.metrics import Stats, _entity_stats, _entity_stats_numpy
+    1 % overlap, ungrounded predictions, spans between sentences or across them, several
+    spans on one token) adds exactly the per-document columns, seqeval's included."""
+    from benchmark import vectorized
+    from benchmark.metrics import Stats, entity_stats
+    from benchmark.predictions import EntityColumns
 
     batch, base = [], 0
-    for k, (true, pred, lost, starts) in enumerate(docs):
-        text = "x" * 300
-        bounds = list(zip(starts, starts[1:] + [300]))
+    for k, (true, pred, lost, starts, gap) in enumerate(docs):
+        text = _TEXT[rotate:] + _TEXT[:rotate]
+        bounds = [(s, max(s + 1, e - gap)) for s, e in zip(starts, starts[1:] + [300])]
         doc = Document(id=f"d{k}", title="", text=text, language="en", source="t",
                        sentences=[{"start": s, "end": e} for s, e in bounds],
                        entities=[{"id": f"e{i}", "start": s, "end": e, "text": text[s:e], "label": lab, "cluster": "c"}
                                  for i, (s, e, lab) in enumerate(true)],
                        clusters=[], quotes=[])
         g = gold_index(doc)
-        pred = sorted(pred)
-        batch.append((base, g, pred, [g.item(s) for s, _, _ in pred], lost))
+        cols = EntityColumns([s for s, _, _ in pred], [e for _, e, _ in pred], [lab for _, _, lab in pred], lost)
+        batch.append((base, g, cols))  # predictions in input order: both paths sort them
         base += len(bounds)
+    assert vectorized.applies(batch)
     slow, fast = Stats(base), Stats(base)
-    for b in batch:
-        _entity_stats(slow, *b)
-    _entity_stats_numpy(fast, batch)
+    entity_stats(slow, batch)
+    vectorized.entity_stats(fast, batch)
     # a column with no entry is one absent (every total and resample of it is 0)
     got = {k: fast.values(k) for k in fast.keys() if any(fast.values(k))}
     assert got == {k: slow.values(k) for k in slow.keys() if any(slow.values(k))}
     assert all(type(v) is int for c in got.values() for v in c)
     totals, want = fast.totals(), slow.totals()
     assert totals == {k: v for k, v in want.items() if k in totals} and not any(v for k, v in want.items() if k not in totals)
+
+
+def test_the_numpy_path_applies_only_where_global_coordinates_hold():
+    """Overlapping or unordered sentences, or items that do not follow on, keep a call on
+    the per-document path."""
+    from benchmark import vectorized
+    from benchmark.predictions import EntityColumns
+
+    def index(bounds):
+        return gold_index(Document(id="d", title="", text="x" * 50, language="en", source="t",
+                                   sentences=[{"start": s, "end": e} for s, e in bounds],
+                                   entities=[], clusters=[], quotes=[]))
+
+    none = EntityColumns([], [], [], [])
+    assert vectorized.applies([(0, index([(0, 10), (10, 50)]), none), (2, index([(0, 50)]), none)])
+    assert not vectorized.applies([(0, index([(0, 20), (10, 50)]), none)])
+    assert not vectorized.applies([(0, index([(10, 50), (0, 5)]), none)])
+    assert not vectorized.applies([(0, index([(0, 50)]), none), (2, index([(0, 50)]), none)])
 
 
 # --- quotes, cues and attribution: the plain path, as it was before its shortcuts ----------------

@@ -1,0 +1,247 @@
+"""The entity statistics of a big scoring call, for all documents at once, with numpy.
+
+This covers nervaluate's four schemes and the seqeval projection. It adds the same columns as
+the per-document path of :mod:`benchmark.metrics` (``entity_stats``), and
+tests/test_fast_paths.py checks one against the other. Spans get global offsets (each
+document is shifted past the previous one), so no candidate, token or chunk crosses a
+document. The gold side is computed once per gold and kept: a leaderboard scores every
+entry against the same one. This module is imported only for big calls, because importing
+numpy cold costs more than a small call.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from .metrics import ENTITY_SCHEMES, EntityBatch, Stats, match_outcomes
+from .schema import LABELS
+from .text import token_spans
+
+_I64 = np.int64
+_LAB_ID = {lab: i + 1 for i, lab in enumerate(LABELS)}  # column label ids; 0 is the overall runs
+# A label id's rank in string order: scoring sorts (start, end, label) tuples, labels as strings.
+_RANK = np.zeros(len(LABELS) + 1, dtype=_I64)
+_RANK[[_LAB_ID[lab] for lab in sorted(LABELS)]] = np.arange(1, len(LABELS) + 1)
+_N_LAB = len(LABELS) + 1
+_KINDS = ("cor", "inc", "par", "mis", "spu")
+_COR, _INC, _PAR, _MIS, _SPU = range(5)
+_NAMES = [f"ent.{scheme}.{kind}" if lab == 0 else f"ent.{LABELS[lab - 1]}.{scheme}.{kind}"
+          for scheme in ENTITY_SCHEMES for lab in range(_N_LAB) for kind in _KINDS]
+
+
+def applies(batch: EntityBatch) -> bool:
+    """Whether global coordinates can hold the gold documents of ``batch``: each has at
+    least one sentence, its sentences are in order and do not overlap, and its items follow
+    the previous document's."""
+    nxt = batch[0][0] if batch else 0
+    for base, g, _ in batch:
+        if not g.apart or base != nxt:
+            return False
+        nxt = base + len(g.bounds)
+    return True
+
+
+class _Gold:
+    """The gold side of a batch in global coordinates. Entities are ``(start, end, label id,
+    item)``; sentences are their global start and token range; tokens are their start, end
+    and item. The chunks of the gold tags are kept as keys (see :func:`_chunks`), with their
+    count per item."""
+
+    def __init__(self, batch: EntityBatch) -> None:
+        offs, bases, true, t_item = [], [], [], []
+        sent_start, tok_lo, tok_hi, toks = [], [], [], []
+        off = 0
+        for base, g, _ in batch:
+            offs.append(off)
+            bases.append(base)
+            true += [(s + off, e + off, _LAB_ID[lab]) for s, e, lab in g.true]
+            t_item += [base + k for k in g.t_item]
+            for lo, hi in g.bounds:
+                sent_start.append(lo + off)
+                tok_lo.append(len(toks))
+                toks += [(a + off, b + off) for a, b in token_spans(g.doc.text, lo, hi)]
+                tok_hi.append(len(toks))
+            off += len(g.doc.text) + 1
+        self.refs = [g for _, g, _ in batch]  # the ids in the cache key stay theirs while cached
+        self.n_items = len(sent_start)
+        self.offs, self.bases = np.array(offs, dtype=_I64), np.array(bases, dtype=_I64)
+        t = np.array(true, dtype=_I64).reshape(-1, 3)
+        self.ts, self.te, self.tl = t[:, 0].copy(), t[:, 1].copy(), t[:, 2].copy()
+        self.t_it = np.array(t_item, dtype=_I64)
+        self.sent_start = np.array(sent_start, dtype=_I64)
+        self.tok_lo, self.tok_hi = np.array(tok_lo, dtype=_I64), np.array(tok_hi, dtype=_I64)
+        tk = np.array(toks, dtype=_I64).reshape(-1, 2)
+        self.tok_s, self.tok_e = tk[:, 0].copy(), tk[:, 1].copy()
+        self.tok_item = np.repeat(np.arange(self.n_items, dtype=_I64), self.tok_hi - self.tok_lo)
+        keys, items = _chunks(self, self.ts, self.te, self.tl, self.t_it)
+        self.chunk_keys = np.sort(keys)
+        self.chunk_ng = np.bincount(items, minlength=self.n_items)
+
+
+_CACHE: dict[tuple, _Gold] = {}
+
+
+def _gold(batch: EntityBatch) -> _Gold:
+    key = tuple((base, id(g)) for base, g, _ in batch)
+    gold = _CACHE.get(key)
+    if gold is None:
+        _CACHE.clear()  # one gold at a time
+        gold = _CACHE[key] = _Gold(batch)
+    return gold
+
+
+def _chunks(gold: _Gold, s: Any, e: Any, lab: Any, item: Any) -> tuple[Any, Any]:
+    """The strict IOB2 chunks of spans projected onto the gold tokens (see
+    ``metrics.projected_chunks``), as keys ``(first token, last token, label)`` with their items.
+    The spans must be sorted by (start, end, label), in global coordinates, with their
+    sentences as items.
+
+    A span's tokens are those of its sentence that it overlaps, ``first..last``. The earlier
+    spans of the sentence have taken every token up to the greatest ``last`` before it (they
+    start no later), so its run starts after that token. A run that is left empty gives no
+    chunk. Token indices grow from sentence to sentence, so one running maximum over the
+    whole corpus serves every sentence."""
+    first = np.maximum(np.searchsorted(gold.tok_e, s, side="right"), gold.tok_lo[item])
+    last = np.minimum(np.searchsorted(gold.tok_s, e, side="left") - 1, gold.tok_hi[item] - 1)
+    if len(last):
+        taken = np.concatenate(([-1], np.maximum.accumulate(last)[:-1]))
+        first = np.maximum(first, taken + 1)
+    has = first <= last
+    first, last = first[has], last[has]
+    return (first * (len(gold.tok_s) + 1) + last) * _N_LAB + lab[has], gold.tok_item[first]
+
+
+def entity_stats(st: Stats, batch: EntityBatch) -> None:
+    """The entity columns of every document of ``batch`` (it must satisfy :func:`applies`)
+    for nervaluate's schemes and for seqeval: ``metrics.entity_stats``, all at once."""
+    gold = _gold(batch)
+    counts = [len(c.starts) for _, _, c in batch]
+    n = sum(counts)
+    doc = np.repeat(np.arange(len(batch), dtype=_I64), counts)
+    ps = np.fromiter(chain.from_iterable(c.starts for _, _, c in batch), dtype=_I64, count=n) + gold.offs[doc]
+    pe = np.fromiter(chain.from_iterable(c.ends for _, _, c in batch), dtype=_I64, count=n) + gold.offs[doc]
+    pl = np.fromiter(map(_LAB_ID.__getitem__, chain.from_iterable(c.labels for _, _, c in batch)),
+                     dtype=_I64, count=n)
+    order = np.lexsort((_RANK[pl], pe, ps))  # sorted() of (start, end, label) in each document
+    ps, pe, pl, doc = ps[order], pe[order], pl[order], doc[order]
+    # GoldIndex.item: the last sentence starting at or before, else the document's first
+    p_it = np.maximum(np.searchsorted(gold.sent_start, ps, side="right") - 1, gold.bases[doc])
+    lost = [(_LAB_ID[lab], base) for base, _, c in batch for lab in c.lost]
+    lost_lab = np.array([x for x, _ in lost], dtype=_I64)
+    lost_item = np.array([b for _, b in lost], dtype=_I64)
+    _schemes(st, gold, ps, pe, pl, p_it, lost_lab, lost_item)
+
+    keys, items = _chunks(gold, ps, pe, pl, p_it)
+    at = np.minimum(np.searchsorted(gold.chunk_keys, keys), max(len(gold.chunk_keys) - 1, 0))
+    hit = gold.chunk_keys[at] == keys if len(gold.chunk_keys) else np.zeros(len(keys), dtype=bool)
+    pad = st.n - gold.n_items
+    st.set_dense("seq.tp", np.pad(np.bincount(items[hit], minlength=gold.n_items), (0, pad)))
+    st.set_dense("seq.ng", np.pad(gold.chunk_ng, (0, pad)))
+    predicted = np.bincount(items, minlength=gold.n_items) + np.bincount(lost_item, minlength=gold.n_items)
+    st.set_dense("seq.np", np.pad(predicted, (0, pad)))  # an ungrounded one: predicted, never correct
+
+
+def _schemes(st: Stats, gold: _Gold, ps: Any, pe: Any, pl: Any, p_it: Any, lost_lab: Any, lost_item: Any) -> None:
+    """``metrics._entity_stats`` over all documents at once. Isolated pairs, lone spans and
+    ungrounded ones take their outcomes from the closed form, vectorized. The competing ones
+    go through ``match_outcomes`` as in the per-document path: documents never compete, so
+    one pass over all of them in order gives each document's outcomes. Every outcome is an
+    event (column, item), and one bincount counts them all."""
+    ts, te, tl, t_it = gold.ts, gold.te, gold.tl, gold.t_it
+    n_items = st.n
+    # candidates (overlap_candidates): the gold is sorted by start, within each document and
+    # so globally; they are those before the prediction's end whose running maximum of ends
+    # passes its start
+    n_t, n_p = len(ts), len(ps)
+    max_end = np.maximum.accumulate(te) if n_t else te
+    hi = np.searchsorted(ts, pe, side="left")
+    lo = np.minimum(np.searchsorted(max_end, ps, side="right"), hi)
+    width = hi - lo
+    pair_p = np.repeat(np.arange(n_p, dtype=_I64), width)
+    starts = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])) if n_p else lo, width)
+    pair_t = starts + np.arange(len(pair_p), dtype=_I64)
+    a_s, a_e, b_s, b_e = ps[pair_p], pe[pair_p], ts[pair_t], te[pair_t]
+    keep = (b_e > a_s) & (((np.minimum(a_e, b_e) - np.maximum(a_s, b_s)) / (b_e - b_s)) * 100.0 >= 1.0)
+    pair_p, pair_t = pair_p[keep], pair_t[keep]
+    n_cand = np.bincount(pair_p, minlength=n_p)
+    takers = np.bincount(pair_t, minlength=n_t)
+
+    ev_col: list = []  # column ids: (scheme * _N_LAB + label) * 5 + kind
+    ev_item: list = []
+
+    def events(scheme: int, label: Any, kind: Any, item: Any) -> None:
+        ev_col.append((scheme * _N_LAB + label) * 5 + kind)
+        ev_item.append(item)
+
+    # lone predictions and missed gold: the same kind in all eight runs
+    alone = n_cand == 0
+    missed = takers == 0
+    for sc in range(4):
+        for labels, items, kind in ((pl[alone], p_it[alone], _SPU), (tl[missed], t_it[missed], _MIS),
+                                    (lost_lab, lost_item, _SPU)):
+            events(sc, 0, kind, items)
+            events(sc, labels, kind, items)
+    # isolated pairs: one candidate, taken by no other prediction
+    single = n_cand == 1
+    first = np.searchsorted(pair_p, np.arange(n_p, dtype=_I64), side="left")
+    cand1 = pair_t[np.minimum(first, max(len(pair_t) - 1, 0))] if len(pair_t) else np.zeros(n_p, dtype=_I64)
+    iso = single & (takers[cand1] == 1) if len(pair_t) else single
+    crowded = np.flatnonzero(~alone & ~iso)
+    ip, it_ = np.flatnonzero(iso), cand1[iso]
+    same_span = (ps[ip] == ts[it_]) & (pe[ip] == te[it_])
+    same_lab = pl[ip] == tl[it_]
+    g_item, g_lab, p_lab, own_item = t_it[it_], tl[it_], pl[ip], p_it[ip]
+    outcome = (np.where(same_span & same_lab, _COR, _INC), np.where(same_span, _COR, _INC),
+               np.where(same_span, _COR, _PAR), np.where(same_lab, _COR, _INC))
+    for sc in range(4):
+        events(sc, 0, outcome[sc], g_item)
+        events(sc, g_lab, np.where(same_lab, outcome[sc], _MIS), g_item)  # apart: the gold missed
+        events(sc, p_lab[~same_lab], _SPU, own_item[~same_lab])  # and the prediction spurious
+
+    if len(crowded):  # the strategies, on the competing predictions and the gold they share
+        sel = np.isin(pair_p, crowded)
+        cp, ct = pair_p[sel], pair_t[sel]
+        shared = np.unique(ct)
+        local = np.searchsorted(shared, ct)
+        true = list(zip(ts[shared].tolist(), te[shared].tolist(), tl[shared].tolist()))
+        t_items = t_it[shared].tolist()
+        sub = list(zip(ps[crowded].tolist(), pe[crowded].tolist(), pl[crowded].tolist()))
+        sub_items = p_it[crowded].tolist()
+        bounds = np.searchsorted(cp, crowded, side="left").tolist() + [len(cp)]
+        local_l = local.tolist()
+        sub_cands = [local_l[bounds[k]:bounds[k + 1]] for k in range(len(crowded))]
+        same = [[ti for ti in c if true[ti][2] == p[2]] for p, c in zip(sub, sub_cands)]
+        cols, items = [], []
+        for sc, scheme in enumerate(ENTITY_SCHEMES):
+            for candidates, per_label in ((sub_cands, False), (same, True)):
+                outcomes, _ = match_outcomes(scheme, true, sub, candidates)
+                taken = set()
+                for (kind, ti), p, p_item_ in zip(outcomes, sub, sub_items):
+                    taken.add(ti)
+                    cols.append((sc * _N_LAB + (p[2] if per_label else 0)) * 5 + _KINDS.index(kind))
+                    items.append(t_items[ti] if ti is not None else p_item_)
+                for ti in range(len(true)):
+                    if ti not in taken:
+                        cols.append((sc * _N_LAB + (true[ti][2] if per_label else 0)) * 5 + _MIS)
+                        items.append(t_items[ti])
+        ev_col.append(np.array(cols, dtype=_I64))
+        ev_item.append(np.array(items, dtype=_I64))
+
+    n_cols = 4 * _N_LAB * 5
+    code = np.concatenate([np.broadcast_to(np.asarray(c, dtype=_I64), np.shape(i)) * n_items + i
+                           for c, i in zip(ev_col, ev_item)])
+    if n_cols * n_items <= 16_000_000:
+        counts = np.bincount(code, minlength=n_cols * n_items).reshape(n_cols, n_items)
+        for c in np.flatnonzero(counts.any(axis=1)).tolist():
+            st.set_dense(_NAMES[c], counts[c])
+    else:  # one column at a time (their events sorted together)
+        code.sort()
+        col_of = code // n_items
+        cuts = np.flatnonzero(np.diff(col_of)) + 1
+        for seg in np.split(code, cuts):
+            if len(seg):
+                c = int(seg[0] // n_items)
+                st.set_dense(_NAMES[c], np.bincount(seg - c * n_items, minlength=n_items))
