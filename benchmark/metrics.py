@@ -524,8 +524,8 @@ class GoldIndex:
         item = self.item
         self.true = sorted((m.start, m.end, m.label._value_) for m in doc.entities)
         self.t_item = [item(s) for s, _, _ in self.true]
-        self.runs: dict[tuple[int, int, int], tuple[int, int] | None] = {}  # see projected_chunks
-        self.chunks = set(projected_chunks(doc.text, self.bounds, self.true, self.t_item, record=self.runs))
+        self._chunks: set | None = None
+        self._runs: dict[tuple[int, int, int], tuple[int, int] | None] = {}
         self.quotes = sorted(doc.quotes, key=lambda q: (q.start, q.end))
         self.q_item = [item(q.start) for q in self.quotes]
         self.q_type = [q.type._value_ for q in self.quotes]
@@ -535,6 +535,21 @@ class GoldIndex:
         self.cue_item = [item(c.start) for c in self.cues]
         self.cue_spans = [(c.start, c.end) for c in self.cues]
         self.speakers = SpeakerIndex.of(doc)
+
+    @property
+    def chunks(self) -> set[tuple[int, str, int, int]]:
+        """The chunks of the gold's own tags (:func:`projected_chunks`), built on first use
+        (a big call projects with numpy and never asks)."""
+        if self._chunks is None:
+            self._chunks = set(projected_chunks(self.doc.text, self.bounds, self.true, self.t_item, record=self._runs))
+        return self._chunks
+
+    @property
+    def runs(self) -> dict[tuple[int, int, int], tuple[int, int] | None]:
+        """The gold spans' token runs, which :func:`projected_chunks` takes for predicted spans
+        equal to gold ones."""
+        self.chunks  # noqa: B018 - recorded while the chunks are built
+        return self._runs
 
     def item(self, offset: int) -> int:
         """``doc.sentence_index(offset)``, by bisection when the sentences are in order."""

@@ -111,7 +111,9 @@ def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
 _WORD_MARKS = frozenset(ch for ch in map(chr, range(0x0600, 0x0700)) if re.fullmatch(f"[{_MARKS}]", ch))
 
 
-def _is_word(ch: str) -> bool:
+def is_word_char(ch: str) -> bool:
+    """Whether ``ch`` is part of a word token (a letter, a digit, an Arabic mark or tatweel);
+    a token is a run of these, or one other character that is not whitespace."""
     return ch.isalnum() or ch in _WORD_MARKS
 
 
@@ -131,14 +133,14 @@ def span_tokens(text: str, start: int, end: int, lo: int, hi: int, after: int = 
     if x >= stop:
         return None
     first = x  # walking back to the start of the token holding x never crosses `after` (a token end)
-    if _is_word(text[x]):
-        while first > lo and _is_word(text[first - 1]):
+    if is_word_char(text[x]):
+        while first > lo and is_word_char(text[first - 1]):
             first -= 1
     z = stop - 1
     while text[z].isspace():  # stops at x at the latest
         z -= 1
     last = z + 1  # the end of the token holding z
-    if _is_word(text[z]):
-        while last < hi and _is_word(text[last]):
+    if is_word_char(text[z]):
+        while last < hi and is_word_char(text[last]):
             last += 1
     return first, last

@@ -11,6 +11,7 @@ numpy cold costs more than a small call.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from .metrics import ENTITY_SCHEMES, EntityBatch, Stats, match_outcomes
 from .schema import LABELS
-from .text import token_spans
+from .text import is_word_char
 
 _I64 = np.int64
 _LAB_ID = {lab: i + 1 for i, lab in enumerate(LABELS)}  # column label ids; 0 is the overall runs
@@ -51,34 +52,74 @@ class _Gold:
     count per item."""
 
     def __init__(self, batch: EntityBatch) -> None:
-        offs, bases, true, t_item = [], [], [], []
-        sent_start, tok_lo, tok_hi, toks = [], [], [], []
-        off = 0
-        for base, g, _ in batch:
-            offs.append(off)
-            bases.append(base)
-            true += [(s + off, e + off, _LAB_ID[lab]) for s, e, lab in g.true]
-            t_item += [base + k for k in g.t_item]
-            for lo, hi in g.bounds:
-                sent_start.append(lo + off)
-                tok_lo.append(len(toks))
-                toks += [(a + off, b + off) for a, b in token_spans(g.doc.text, lo, hi)]
-                tok_hi.append(len(toks))
-            off += len(g.doc.text) + 1
-        self.refs = [g for _, g, _ in batch]  # the ids in the cache key stay theirs while cached
-        self.n_items = len(sent_start)
-        self.offs, self.bases = np.array(offs, dtype=_I64), np.array(bases, dtype=_I64)
-        t = np.array(true, dtype=_I64).reshape(-1, 3)
-        self.ts, self.te, self.tl = t[:, 0].copy(), t[:, 1].copy(), t[:, 2].copy()
-        self.t_it = np.array(t_item, dtype=_I64)
-        self.sent_start = np.array(sent_start, dtype=_I64)
-        self.tok_lo, self.tok_hi = np.array(tok_lo, dtype=_I64), np.array(tok_hi, dtype=_I64)
-        tk = np.array(toks, dtype=_I64).reshape(-1, 2)
-        self.tok_s, self.tok_e = tk[:, 0].copy(), tk[:, 1].copy()
+        refs = [g for _, g, _ in batch]
+        self.refs = refs  # the ids in the cache key stay theirs while cached
+        lengths = np.array([len(g.doc.text) + 1 for g in refs], dtype=_I64)
+        self.offs = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(_I64)
+        self.bases = np.array([base for base, _, _ in batch], dtype=_I64)
+        n_sent = np.array([len(g.bounds) for g in refs], dtype=_I64)
+        n_true = np.array([len(g.true) for g in refs], dtype=_I64)
+        self.n_items = int(n_sent.sum())
+
+        def column(rows: Any, k: int, n: int) -> Any:
+            return np.fromiter((r[k] for r in rows), dtype=_I64, count=n)
+
+        bounds = list(chain.from_iterable(g.bounds for g in refs))
+        sent_off = np.repeat(self.offs, n_sent)
+        self.sent_start = column(bounds, 0, self.n_items) + sent_off
+        sent_end = column(bounds, 1, self.n_items) + sent_off
+        true = list(chain.from_iterable(g.true for g in refs))
+        t_off = np.repeat(self.offs, n_true)
+        self.ts, self.te = column(true, 0, len(true)) + t_off, column(true, 1, len(true)) + t_off
+        self.tl = np.fromiter((_LAB_ID[r[2]] for r in true), dtype=_I64, count=len(true))
+        self.t_it = np.fromiter(chain.from_iterable(g.t_item for g in refs), dtype=_I64, count=len(true)) \
+            + np.repeat(self.bases, n_true)
+        # the documents joined by one character each, as the offsets have them
+        self.tok_s, self.tok_e = _tokens("\n".join(g.doc.text for g in refs), self.sent_start, sent_end)
+        self.tok_lo = np.searchsorted(self.tok_s, self.sent_start, side="left")
+        self.tok_hi = np.searchsorted(self.tok_s, sent_end, side="left")
         self.tok_item = np.repeat(np.arange(self.n_items, dtype=_I64), self.tok_hi - self.tok_lo)
         keys, items = _chunks(self, self.ts, self.te, self.tl, self.t_it)
         self.chunk_keys = np.sort(keys)
         self.chunk_ng = np.bincount(items, minlength=self.n_items)
+
+
+_WORD, _SPACE, _OTHER = 0, 1, 2
+
+
+@lru_cache(maxsize=1)
+def _bmp_classes() -> Any:
+    """The class (word, space, other) of every code point below U+10000, as the tokenizer
+    sees them (``text.is_word_char``, ``str.isspace``)."""
+    return np.array([_class(chr(c)) for c in range(0x10000)], dtype=np.uint8)
+
+
+def _class(ch: str) -> int:
+    return _WORD if is_word_char(ch) else _SPACE if ch.isspace() else _OTHER
+
+
+def _tokens(text: str, starts: Any, ends: Any) -> tuple[Any, Any]:
+    """The tokens of ``text.token_spans(text, s, e)`` for every sentence ``[s, e)`` (in
+    order, apart), as arrays of starts and ends: a run of word characters, or one other
+    character that is not whitespace, never crossing a sentence's bounds. Computed from a
+    class per character, not a regex match per token (a corpus has a million)."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cls = _bmp_classes()[np.minimum(cp, 0xFFFF)]
+    astral = np.flatnonzero(cp > 0xFFFF)
+    if len(astral):
+        cls[astral] = [_class(chr(c)) for c in cp[astral].tolist()]
+    n = len(cp)
+    edge = np.bincount(starts, minlength=n + 1)[:n + 1] - np.bincount(ends, minlength=n + 1)[:n + 1]
+    inside = np.cumsum(edge)[:n] > 0
+    first = np.zeros(n + 1, dtype=bool)
+    first[starts] = True  # a sentence's first character: no run continues into it
+    word = (cls == _WORD) & inside
+    other = (cls == _OTHER) & inside
+    joined_prev = np.concatenate(([False], word[:-1])) & ~first[:n]
+    joined_next = np.concatenate((word[1:], [False])) & ~first[1:]
+    tok_s = np.flatnonzero(other | (word & ~joined_prev))
+    tok_e = np.flatnonzero(other | (word & ~joined_next)) + 1
+    return tok_s.astype(_I64), tok_e.astype(_I64)
 
 
 _CACHE: dict[tuple, _Gold] = {}

@@ -201,6 +201,25 @@ def test_entity_columns_of_a_big_call_equal_the_per_document_path(docs, rotate):
     assert totals == {k: v for k, v in want.items() if k in totals} and not any(v for k, v in want.items() if k not in totals)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=CHARS + "\U0001f600\U0001d7d9", min_size=1, max_size=40), st.data())
+def test_the_tokens_of_a_big_call_are_the_tokenizers(text, data):
+    """Tokens found from a class per character (astral ones too: an emoji, a mathematical
+    digit) are ``token_spans`` of every sentence, adjacent sentences and gaps included."""
+    import numpy as np
+
+    from benchmark.text import token_spans
+    from benchmark.vectorized import _tokens
+
+    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=6)) + [0, len(text)]))
+    bounds = [(a, b) for a, b in zip(cuts, cuts[1:]) if data.draw(st.booleans())]
+    bounds = [(a, max(a + 1, b - data.draw(st.sampled_from([0, 0, 1])))) for a, b in bounds]
+    starts = np.array([a for a, _ in bounds], dtype=np.int64)
+    ends = np.array([b for _, b in bounds], dtype=np.int64)
+    tok_s, tok_e = _tokens(text, starts, ends)
+    assert list(zip(tok_s.tolist(), tok_e.tolist())) == [t for a, b in bounds for t in token_spans(text, a, b)]
+
+
 def test_the_numpy_path_applies_only_where_global_coordinates_hold():
     """Overlapping or unordered sentences, or items that do not follow on, keep a call on
     the per-document path."""
