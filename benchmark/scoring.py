@@ -128,7 +128,8 @@ def score(predictions: PredictionsInput | Predictions, gold: Gold | str | Path |
         raise ValueError("bootstrap must be >= 0")
     g = _gold(gold)
     st, log, warnings = statistics(predictions, g)
-    return build_report(st, log, warnings, g, bootstrap, seed)
+    with gc_paused():  # the report's many small dicts would set off a collection of the whole heap
+        return build_report(st, log, warnings, g, bootstrap, seed)
 
 
 def compare(a: PredictionsInput, b: PredictionsInput, gold: Gold | str | Path | None = None, *,

@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -131,14 +130,14 @@ def test_compare(perfect, half):
 
 
 def test_cold_score_imports_no_heavy_library(perfect):
-    code = ("import sys, time; t = time.perf_counter(); from benchmark.cli import app\n"
+    """Scoring the article loads neither datasets nor scikit-learn, nor numpy (a small call
+    takes the plain paths; tests/perf/bench.py measures the time)."""
+    code = ("import sys; from benchmark.cli import app\n"
             "try:\n    app([" + repr("score") + ", " + repr(str(perfect)) + ", '--json'])\n"
             "except SystemExit:\n    pass\n"
-            "heavy = [m for m in ('datasets', 'seqeval', 'sklearn', 'pandas', 'evaluate', 'pyarrow') if m in sys.modules]\n"
-            "print(repr(heavy), time.perf_counter() - t, file=sys.stderr)")
-    t = time.perf_counter()
+            "heavy = [m for m in ('datasets', 'seqeval', 'sklearn', 'pandas', 'evaluate', 'pyarrow', 'numpy')"
+            " if m in sys.modules]\n"
+            "print(repr(heavy), file=sys.stderr)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    wall = time.perf_counter() - t
     assert r.returncode == 0, r.stderr
-    assert r.stderr.startswith("[] "), r.stderr
-    assert wall < 2.0  # the real budget is 0.5 s; generous here against slow CI machines
+    assert r.stderr.strip() == "[]", r.stderr

@@ -4,7 +4,6 @@ and the bootstrap."""
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -240,14 +239,6 @@ def test_bootstrap_without_numpy_gives_the_same_intervals(monkeypatch):
     for h in figs:
         for k in ("precision", "recall", "f1"):
             assert without[h][k] == pytest.approx(with_np[h][k]), (h, k)
-
-
-def test_bootstrap_is_fast():
-    st_, _, _ = statistics(_half(), GOLD)
-    figs = {h: figures()[h] for h in HEADLINE}
-    t = time.perf_counter()
-    intervals(st_, figs, 1000, 12345)
-    assert time.perf_counter() - t < 1.0
 
 
 def test_percentile_is_linear_interpolation():
