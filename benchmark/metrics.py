@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from .dataset import iob2
 from .grounding import normalize
-from .predictions import EntityColumns, PQuote
+from .predictions import PQuote
 from .schema import LABELS, QUOTE_TYPES, SPEAKER_KINDS, Document
 from .spans import greedy_overlap_matching, overlap_length, overlapping_pairs
 from .text import span_tokens, tokenize
@@ -49,8 +49,8 @@ class Stats:
     A column is sparse, ``{item: value}`` (a defaultdict of 0, so callers add into it in
     place): most items have nothing in most of the hundreds of columns, and a dense list per
     column made a large corpus's statistics cost more memory and time than its scoring. The
-    big path of the entity schemes stores its integer columns whole instead, as numpy arrays
-    of ``n`` (:meth:`set_dense`); asking for one with :meth:`column` makes it sparse again."""
+    big path (``benchmark.vectorized``) stores its integer columns whole instead, as numpy
+    arrays of ``n`` (:meth:`set_dense`); asking for one with :meth:`column` makes it sparse again."""
 
     def __init__(self, n_items: int) -> None:
         self.n = n_items
@@ -710,13 +710,19 @@ def _seqeval_stats(st: Stats, base: int, g: GoldIndex, pred: list[tuple], p_item
     np_[base] += lost
 
 
+def quote_order(q: PQuote) -> tuple:
+    """The order predicted quotes are scored in (so that their input order never matters):
+    grounded ones by start, end, type and cue start, then the ungrounded ones."""
+    return (q.span.start is None, q.span.start or 0, q.span.end or 0, q.type or "",
+            q.cue.start if q.cue and q.cue.ok else -1)
+
+
 def _quote_stats(st: Stats, base: int, g: GoldIndex, quotes: list[PQuote]) -> None:
     first = base
     gq = g.quotes
     g_item = [base + k for k in g.q_item]
     g_type = g.q_type
-    pq = sorted(quotes, key=lambda q: (q.span.start is None, q.span.start or 0, q.span.end or 0, q.type or "",
-                                       q.cue.start if q.cue and q.cue.ok else -1))
+    pq = sorted(quotes, key=quote_order)
     pq_item = [base + g.item(q.span.start) if q.span.ok else first for q in pq]
     p_type = [q.type for q in pq]
     spans = [(q.span.start, q.span.end) if q.span.ok else None for q in pq]
@@ -794,18 +800,12 @@ def _quote_stats(st: Stats, base: int, g: GoldIndex, quotes: list[PQuote]) -> No
             kind_correct[kind][g_item[i]] += 1
 
 
-def document_stats(st: Stats, base: int, doc: Document, ents: EntityColumns, quotes: list[PQuote],
-                   entity_batch: EntityBatch | None = None) -> dict:
-    """Add one document's statistics to ``st`` (its sentences are items base, base+1, …).
-    With ``entity_batch``, the entity columns are left to a call over the whole batch (the
-    document is appended to it). Returns document-level extras."""
-    g = gold_index(doc)
-    if entity_batch is None:
-        entity_stats(st, [(base, g, ents)])
-    else:
-        entity_batch.append((base, g, ents))
-    _quote_stats(st, base, g, quotes)
-    return {}
+def quote_stats(st: Stats, batch: list) -> None:
+    """The quote, cue and attribution columns of every document of ``batch`` (``(base,
+    GoldIndex, [PQuote])``), one document at a time; ``benchmark.vectorized.quote_stats``
+    adds the same columns for a big call at once."""
+    for base, g, quotes in batch:
+        _quote_stats(st, base, g, quotes)
 
 
 def speaker_kind_rows(totals: dict[str, float]) -> dict[str, dict]:

@@ -8,7 +8,7 @@ from typing import Any
 from .bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, intervals, paired
 from .gcpause import gc_paused
 from .gold import Gold, load_gold
-from .metrics import HEADLINE, Stats, document_stats, entity_stats, figures, speaker_kind_rows
+from .metrics import HEADLINE, Stats, entity_stats, figures, gold_index, quote_stats, speaker_kind_rows
 from .metrics import div
 from .predictions import GroundingLog, Predictions, PredictionsInput, ground_columns, read_predictions
 from .report import Report, signature
@@ -34,33 +34,40 @@ def _statistics(predictions: PredictionsInput | Predictions, gold: Gold) -> tupl
     st = Stats(n)
     log = GroundingLog()
     base = 0
-    batch: list = []  # the entity columns: all documents at once (see entity_columns)
+    entities: list = []  # (base, GoldIndex, columns): all documents at once (see entity_columns)
+    quotes: list = []
     for doc in gold.documents:
-        ents, quotes = ground_columns(preds.documents.for_scoring(doc.id), doc, log)
-        document_stats(st, base, doc, ents, quotes, batch)
+        ents, qs = ground_columns(preds.documents.for_scoring(doc.id), doc, log)
+        g = gold_index(doc)
+        entities.append((base, g, ents))
+        quotes.append((base, g, qs))
         base += max(1, len(doc.sentences))
-    entity_columns(st, batch)
+    columns(st, entities, quotes)
     return st, log, preds.warnings
 
 
-# Above this many predicted entities in one call, the entity columns are computed with numpy.
+# Above this many predicted entities (or quotes) in one call, their columns are computed with
+# numpy, for all documents at once.
 VECTORIZED_MIN_ENTITIES = 20_000
+VECTORIZED_MIN_QUOTES = 2_000
 
 
-def entity_columns(st: Stats, batch: list) -> None:
-    """The entity columns of a whole call: with numpy when it is big (``benchmark.vectorized``,
-    imported only then: numpy costs more to import than a small call takes), one document
-    at a time otherwise. Both add the same columns."""
-    if sum(len(c.starts) for _, _, c in batch) > VECTORIZED_MIN_ENTITIES:
+def columns(st: Stats, entities: list, quotes: list) -> None:
+    """Every column of a call: with numpy where it is big (``benchmark.vectorized``, imported
+    only then: numpy costs more to import than a small call takes), one document at a time
+    otherwise. Both paths add the same columns."""
+    big_e = sum(len(c.starts) for _, _, c in entities) > VECTORIZED_MIN_ENTITIES
+    big_q = sum(len(q) for _, _, q in quotes) > VECTORIZED_MIN_QUOTES
+    vectorized = None
+    if big_e or big_q:
         try:
             from . import vectorized
         except ImportError:  # pragma: no cover - numpy is not installed
             pass
-        else:
-            if vectorized.applies(batch):
-                vectorized.entity_stats(st, batch)
-                return
-    entity_stats(st, batch)
+        if vectorized is not None and not vectorized.applies(entities):
+            vectorized = None
+    (vectorized.entity_stats if vectorized and big_e else entity_stats)(st, entities)
+    (vectorized.quote_stats if vectorized and big_q else quote_stats)(st, quotes)
 
 
 def _figure(p: float, r: float, f: float) -> dict[str, Any]:

@@ -1,13 +1,13 @@
-"""The entity statistics of a big scoring call, for all documents at once, with numpy.
+"""The statistics of a big scoring call, for all documents at once, with numpy.
 
-This covers nervaluate's four schemes and the seqeval projection. It adds the same columns as
-the per-document path of :mod:`benchmark.metrics` (``entity_stats``), and
-tests/test_fast_paths.py checks one against the other. Spans get global offsets (each
-document is shifted past the previous one), so no candidate, token or chunk crosses a
-document. The gold side is computed once per gold and kept: a leaderboard scores every
-entry against the same one. This module is imported only for big calls, because importing
-numpy cold costs more than a small call.
-"""
+This covers the entities (nervaluate's four schemes and the seqeval projection) and the
+quotes (with their cues and speakers). It adds the same columns as the per-document path
+of :mod:`benchmark.metrics` (``entity_stats``, ``quote_stats``), and tests/test_fast_paths.py
+checks one against the other. Spans get global offsets (each document is shifted past the
+previous one), so no candidate, token, chunk or pair crosses a document. The gold side is
+computed once per gold and kept: a leaderboard scores every entry against the same one.
+This module is imported only for big calls, because importing numpy cold costs more than
+a small call."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from .metrics import ENTITY_SCHEMES, EntityBatch, Stats, match_outcomes
-from .schema import LABELS
+from .metrics import ENTITY_SCHEMES, EntityBatch, Stats, match_outcomes, quote_order
+from .predictions import PSpan
+from .schema import LABELS, QUOTE_TYPES, SPEAKER_KINDS
+from .spans import greedy_overlap_matching
 from .text import is_word_char
 
 _I64 = np.int64
@@ -286,3 +288,229 @@ def _schemes(st: Stats, gold: _Gold, ps: Any, pe: Any, pl: Any, p_it: Any, lost_
             if len(seg):
                 c = int(seg[0] // n_items)
                 st.set_dense(_NAMES[c], np.bincount(seg - c * n_items, minlength=n_items))
+
+
+
+# --- quotes, cues and attribution -----------------------------------------------------------
+
+QuoteBatch = list  # of (base, GoldIndex, [PQuote]), one per document
+
+_TYPE_ID = {t: i for i, t in enumerate(QUOTE_TYPES)}
+
+
+class _GoldQuotes:
+    """The gold quotes of a batch in global coordinates, in each document's order
+    (``GoldIndex.quotes``). Each has its span, item, type id, speaker-kind id and speaker
+    number (one per document and cluster), and its cue's span and item."""
+
+    def __init__(self, batch: QuoteBatch, offs: list[int]) -> None:
+        self.speaker_ids: list[dict[str, int]] = []  # per document: cluster id → number
+        rows = []
+        for (base, g, _), off in zip(batch, offs):
+            ids: dict[str, int] = {}
+            self.speaker_ids.append(ids)
+            for q, k, ck in zip(g.quotes, g.q_item, g.cue_item):
+                spk = ids.setdefault(q.speaker, len(rows))  # numbers never shared across documents
+                rows.append((q.start + off, q.end + off, base + k, _TYPE_ID[q.type._value_],
+                             SPEAKER_KINDS.index(q.speaker_kind._value_), spk,
+                             q.cue.start + off, q.cue.end + off, base + ck))
+        a = np.array(rows, dtype=_I64).reshape(-1, 9)
+        (self.s, self.e, self.item, self.type, self.kind, self.speaker,
+         self.cue_s, self.cue_e, self.cue_item) = (a[:, k].copy() for k in range(9))
+
+
+def quote_stats(st: Stats, batch: QuoteBatch) -> None:
+    """The quote, cue and attribution columns of every document of ``batch`` (it must
+    satisfy :func:`applies`): ``metrics.quote_stats``, all at once. Float columns (the
+    proportional scores) are added one value at a time in the per-document path's order, so
+    their sums are the same to the last bit."""
+    if not batch:
+        return
+    gold = _gold(batch)
+    gq = getattr(gold, "quotes", None)
+    if gq is None:
+        gq = gold.quotes = _GoldQuotes(batch, gold.offs.tolist())
+    rows = []
+    for d, ((base, g, quotes), off) in enumerate(zip(batch, gold.offs.tolist())):
+        ids, resolve = gq.speaker_ids[d], g.speakers.resolve
+        for q in sorted(quotes, key=quote_order):
+            sp, cue, r = q.span, q.cue, resolve(q.speaker)
+            ok, cue_ok = sp.start is not None, cue is not None and cue.start is not None
+            rows.append((d, ok, sp.start + off if ok else 0, sp.end + off if ok else 1,
+                         _TYPE_ID[q.type] if q.type else -1, cue is not None, cue_ok,
+                         cue.start + off if cue_ok else 0, cue.end + off if cue_ok else 1,
+                         -1 if r is None else ids.get(r, -2)))  # -2: a cluster no gold quote has
+    a = np.array(rows, dtype=_I64).reshape(-1, 10)
+    doc, ok, ps, pe, p_type, has_cue, cue_ok, cs, ce, resolved = (a[:, k] for k in range(10))
+    ok, has_cue, cue_ok = ok.astype(bool), has_cue.astype(bool), cue_ok.astype(bool)
+    p_item = np.where(ok, _items(gold, ps, doc), gold.bases[doc])
+
+    q_key = lambda s, e: s * (int(gold.offs[-1]) + len(gold.refs[-1].doc.text) + 2) + e  # noqa: E731
+    g_key, p_key = q_key(gq.s, gq.e), q_key(ps, pe)
+    mg, mp = _exact(g_key, p_key, ok)
+    _pair(st, "q.exact", mg, mp, gq.item, p_item, gq.type, p_type)
+    mg, mp = _exact(g_key * 4 + gq.type, p_key * 4 + p_type, ok & (p_type >= 0))
+    _pair(st, "q.exact_typed", mg, mp, gq.item, p_item, gq.type, p_type)
+    okj = np.flatnonzero(ok)
+    pg, pp = _overlapping(gq.s, gq.e, ps[okj], pe[okj])
+    og, op = _greedy(gq.s, gq.e, ps[okj], pe[okj], pg, pp)
+    op = okj[op]
+    _pair(st, "q.overlap", og, op, gq.item, p_item, gq.type, p_type)
+    _proportional(st, gq, ps, pe, p_type, p_item, pg, okj[pp])
+
+    ci = np.flatnonzero(has_cue)  # the predicted cues, in the quotes' order
+    c_ok = cue_ok[ci]
+    c_item = np.where(c_ok, _items(gold, cs[ci], doc[ci]), gold.bases[doc[ci]])
+    gk, pk = q_key(gq.cue_s, gq.cue_e), q_key(cs[ci], ce[ci])
+    mg_, mp_ = _exact(gk, pk, c_ok)
+    _pair(st, "cue.exact", mg_, mp_, gq.cue_item, c_item)
+    cj = np.flatnonzero(c_ok)
+    cg, cp = _overlapping(gq.cue_s, gq.cue_e, cs[ci][cj], ce[ci][cj])
+    mg_, mp_ = _greedy(gq.cue_s, gq.cue_e, cs[ci][cj], ce[ci][cj], cg, cp)
+    _pair(st, "cue.overlap", mg_, cj[mp_], gq.cue_item, c_item)
+
+    # attribution over the quote overlap matching, a matched prediction on its gold's item
+    on = p_item.copy()
+    on[op] = gq.item[og]
+    _count(st, "att.np", on)
+    _count(st, "att.unresolved", on[resolved == -1])
+    _count(st, "att.ng", gq.item)
+    right = (resolved[op] >= 0) & (resolved[op] == gq.speaker[og])
+    _count(st, "att.matched", gq.item[og])
+    _count(st, "att.correct", gq.item[og][right])
+    for k, kind in enumerate(SPEAKER_KINDS):
+        _count(st, f"att.{kind}.ng", gq.item[gq.kind == k])
+        _count(st, f"att.{kind}.matched", gq.item[og][gq.kind[og] == k])
+        _count(st, f"att.{kind}.correct", gq.item[og][right & (gq.kind[og] == k)])
+
+
+def _items(gold: _Gold, offsets: Any, doc: Any) -> Any:
+    """``GoldIndex.item`` of global offsets: the last sentence starting at or before, else
+    the document's first."""
+    return np.maximum(np.searchsorted(gold.sent_start, offsets, side="right") - 1, gold.bases[doc])
+
+
+def _count(st: Stats, key: str, items: Any) -> None:
+    if len(items):
+        st.set_dense(key, np.bincount(items, minlength=st.n))
+
+
+def _pair(st: Stats, prefix: str, mg: Any, mp: Any, g_item: Any, p_item: Any,
+          g_cat: Any = None, p_cat: Any = None) -> None:
+    """``metrics._pair_stats`` for a matching given as gold and prediction indices."""
+    p_it = p_item.copy()
+    p_it[mp] = g_item[mg]
+    _count(st, f"{prefix}.tp", g_item[mg])
+    _count(st, f"{prefix}.ng", g_item)
+    _count(st, f"{prefix}.np", p_it)
+    if g_cat is None:
+        return
+    head, _, metric = prefix.partition(".")
+    cat = p_cat.copy()
+    cat[mp] = g_cat[mg]
+    for t, name in enumerate(QUOTE_TYPES):
+        _count(st, f"{head}.{name}.{metric}.tp", g_item[mg][g_cat[mg] == t])
+        _count(st, f"{head}.{name}.{metric}.ng", g_item[g_cat == t])
+        _count(st, f"{head}.{name}.{metric}.np", p_it[cat == t])
+
+
+def _ranks(ids: Any) -> Any:
+    """Each entry's occurrence number among the equal ones before it."""
+    order = np.argsort(ids, kind="stable")
+    sid = ids[order]
+    new = np.flatnonzero(np.concatenate(([True], sid[1:] != sid[:-1])))
+    group = np.repeat(new, np.diff(np.append(new, len(sid))))
+    out = np.empty_like(ids)
+    out[order] = np.arange(len(ids)) - group
+    return out
+
+
+def _exact(g_key: Any, p_key: Any, p_valid: Any) -> tuple[Any, Any]:
+    """``metrics._exact_pairs``: the k-th gold of a key with the k-th valid prediction of it."""
+    pj = np.flatnonzero(p_valid)
+    if not len(g_key) or not len(pj):
+        return np.zeros(0, dtype=_I64), np.zeros(0, dtype=_I64)
+    keys = np.concatenate((g_key, p_key[pj]))
+    _, inv = np.unique(keys, return_inverse=True)
+    inv = inv.reshape(-1).astype(_I64)
+    gi, pi = inv[:len(g_key)], inv[len(g_key):]
+    r = len(keys) + 1
+    _, a, b = np.intersect1d(gi * r + _ranks(gi), pi * r + _ranks(pi), assume_unique=True, return_indices=True)
+    return a.astype(_I64), pj[b]
+
+
+def _overlapping(gs: Any, ge: Any, ps: Any, pe: Any) -> tuple[Any, Any]:
+    """``spans.overlapping_pairs``: (gold, prediction) indices of the pairs that share a
+    character, by a sweep over the gold in start order with a running maximum of ends."""
+    if not len(gs) or not len(ps):
+        return np.zeros(0, dtype=_I64), np.zeros(0, dtype=_I64)
+    order = np.argsort(gs, kind="stable")
+    s, e = gs[order], ge[order]
+    hi = np.searchsorted(s, pe, side="left")
+    lo = np.minimum(np.searchsorted(np.maximum.accumulate(e), ps, side="right"), hi)
+    width = hi - lo
+    pair_p = np.repeat(np.arange(len(ps), dtype=_I64), width)
+    pair_g = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])), width) + np.arange(len(pair_p), dtype=_I64)
+    keep = e[pair_g] > ps[pair_p]
+    return order[pair_g[keep]], pair_p[keep]
+
+
+def _greedy(gs: Any, ge: Any, ps: Any, pe: Any, pg: Any, pp: Any) -> tuple[Any, Any]:
+    """``spans.greedy_overlap_matching`` over the overlapping pairs ``(pg, pp)``. A pair whose
+    gold and prediction overlap nothing else is matched; the others go through the greedy
+    rule, their indices kept in order (its ties go by index)."""
+    n_g = np.bincount(pg, minlength=len(gs))
+    n_p = np.bincount(pp, minlength=len(ps))
+    iso = (n_g[pg] == 1) & (n_p[pp] == 1)
+    mg, mp = [pg[iso]], [pp[iso]]
+    if not iso.all():
+        cg, cp = pg[~iso], pp[~iso]
+        ug, up = np.unique(cg), np.unique(cp)
+        gold = [PSpan(a, b) for a, b in zip(gs[ug].tolist(), ge[ug].tolist())]
+        pred = [PSpan(a, b) for a, b in zip(ps[up].tolist(), pe[up].tolist())]
+        local = list(zip(np.searchsorted(ug, cg).tolist(), np.searchsorted(up, cp).tolist()))
+        for i, j in greedy_overlap_matching(gold, pred, local):
+            mg.append(ug[i:i + 1])
+            mp.append(up[j:j + 1])
+    return np.concatenate(mg).astype(_I64), np.concatenate(mp).astype(_I64)
+
+
+def _proportional(st: Stats, gq: _GoldQuotes, ps: Any, pe: Any, p_type: Any, p_item: Any, pg: Any, pp: Any) -> None:
+    """Proportional overlap over the overlapping pairs ``(pg, pp)``: per prediction the best
+    share of it a gold quote covers (the first in gold order on ties, whose type it then
+    takes), per gold quote the best share of it covered."""
+    n = np.minimum(gq.e[pg], pe[pp]) - np.maximum(gq.s[pg], ps[pp])
+    of_p = n / (pe[pp] - ps[pp])
+    of_g = n / (gq.e[pg] - gq.s[pg])
+    val = np.zeros(len(ps))
+    cat = p_type.copy()
+    if len(pp):
+        order = np.lexsort((pg, -of_p, pp))
+        best = order[np.concatenate(([True], pp[order][1:] != pp[order][:-1]))]
+        val[pp[best]] = of_p[best]
+        cat[pp[best]] = gq.type[pg[best]]
+    best_g = np.zeros(len(gq.s))
+    np.maximum.at(best_g, pg, of_g)
+    _count(st, "q.proportional.np", p_item)
+    _count(st, "q.proportional.ng", gq.item)
+    for t, name in enumerate(QUOTE_TYPES):
+        _count(st, f"q.{name}.proportional.np", p_item[cat == t])
+        _count(st, f"q.{name}.proportional.ng", gq.item[gq.type == t])
+    # the float columns one value at a time, in order (sums to the last bit)
+    # (a type's columns made on its first value, as there)
+    sp, sr = st.column("q.proportional.sp"), st.column("q.proportional.sr")
+    sp_c: dict[int, Any] = {}
+    sr_c: dict[int, Any] = {}
+    for it, v, c in zip(p_item.tolist(), val.tolist(), cat.tolist()):
+        sp[it] += v
+        if c >= 0:
+            col = sp_c.get(c)
+            if col is None:
+                col = sp_c[c] = st.column(f"q.{QUOTE_TYPES[c]}.proportional.sp")
+            col[it] += v
+    for it, v, c in zip(gq.item.tolist(), best_g.tolist(), gq.type.tolist()):
+        sr[it] += v
+        col = sr_c.get(c)
+        if col is None:
+            col = sr_c[c] = st.column(f"q.{QUOTE_TYPES[c]}.proportional.sr")
+        col[it] += v

@@ -423,3 +423,76 @@ def test_quote_columns_equal_the_plain_path(docs):
         assert overlapping_pairs(g.quotes, spans) == _plain_overlapping_pairs(g.quotes, spans)
     assert _columns(fast) == _columns(slow)
     assert fast.totals() == slow.totals()
+
+
+def _typed_values(stats) -> dict:
+    """Every column with a non-zero value: its per-item values with their types."""
+    return {k: [(type(v).__name__, v) for v in stats.values(k)] for k in stats.keys() if any(stats.values(k))}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_pred_quotes(), min_size=1, max_size=4))
+def test_quote_columns_of_a_big_call_equal_the_per_document_path(docs):
+    """The numpy path for quotes (exact pairs by occurrence, overlapping pairs by a sweep,
+    isolated pairs matched in closed form and competing ones by the greedy rule, the
+    proportional scores, cues, speakers) adds the per-document columns, floats to the last bit."""
+    from benchmark import vectorized
+    from benchmark.metrics import Stats, quote_stats
+
+    g = gold_index(DOC)
+    n = len(DOC.sentences)
+    batch = [(k * n, g, quotes) for k, quotes in enumerate(docs)]
+    slow, fast = Stats(n * len(docs)), Stats(n * len(docs))
+    quote_stats(slow, batch)
+    vectorized.quote_stats(fast, batch)
+    assert _typed_values(fast) == _typed_values(slow)
+    totals, want = fast.totals(), slow.totals()
+    assert totals == {k: v for k, v in want.items() if k in totals} and not any(v for k, v in want.items() if k not in totals)
+
+
+def _even_document():
+    """Gold quotes of one length (10) and different types, so that a prediction often
+    covers two of them by equal shares (the tie rule of the proportional scores)."""
+    from benchmark.schema import Cluster, Quote, TextSpan
+
+    text = ("قال زيد إن الأمر صعب. " * 8)[:120]
+    quotes = [Quote(id=f"q{i}", start=s, end=s + 10, text=text[s:s + 10], type=("direct", "indirect", "mixed")[i % 3],
+                    cue=TextSpan(start=s + 10, end=s + 12, text=text[s + 10:s + 12]), speaker=f"c{i % 2}",
+                    speaker_mention=None, speaker_kind=("named", "nominal", "implicit")[i % 3])
+              for i, s in enumerate((0, 15, 30, 45, 60, 75))]
+    clusters = [Cluster(id=f"c{k}", name=f"n{k}", name_en=f"n{k}", label="PER", aliases=[]) for k in range(2)]
+    return Document(id="even", title="", text=text, language="ar", source="t",
+                    sentences=[{"start": 0, "end": 58}, {"start": 60, "end": 120}], entities=[],
+                    clusters=clusters, quotes=quotes)
+
+
+_EVEN = _even_document()
+_EVEN_SPAN = st.integers(0, 110).flatmap(lambda s: st.integers(s + 1, min(120, s + 40)).map(lambda e: (s, e)))
+
+
+@st.composite
+def _even_quotes(draw):
+    from benchmark.predictions import PQuote, PSpan, _cluster_speaker
+
+    out = []
+    for _ in range(draw(st.integers(0, 8))):
+        span = PSpan(*draw(_EVEN_SPAN)) if draw(st.integers(0, 7)) else PSpan(None, None, "x")
+        cue = draw(st.one_of(st.none(), _EVEN_SPAN.map(lambda t: PSpan(*t)), st.just(PSpan(None, None, "y"))))
+        spk = draw(st.sampled_from([None, "c0", "c1", "zz"]))
+        out.append(PQuote(span, draw(st.sampled_from(_QTYPES)), cue, spk and _cluster_speaker(spk)))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_even_quotes(), min_size=1, max_size=3))
+def test_quote_columns_of_a_big_call_break_ties_as_the_per_document_path(docs):
+    """Equal proportional shares go to the first gold quote, whose type the prediction takes."""
+    from benchmark import vectorized
+    from benchmark.metrics import Stats, quote_stats
+
+    g = gold_index(_EVEN)
+    batch = [(2 * k, g, quotes) for k, quotes in enumerate(docs)]
+    slow, fast = Stats(2 * len(docs)), Stats(2 * len(docs))
+    quote_stats(slow, batch)
+    vectorized.quote_stats(fast, batch)
+    assert _typed_values(fast) == _typed_values(slow)
