@@ -125,14 +125,17 @@ def _tokens(text: str, starts: Any, ends: Any) -> tuple[Any, Any]:
 
 
 _CACHE: dict[tuple, _Gold] = {}
+_CACHED = 4  # golds kept (a few tens of MB each for a million tokens)
 
 
 def _gold(batch: EntityBatch) -> _Gold:
     key = tuple((base, id(g)) for base, g, _ in batch)
-    gold = _CACHE.get(key)
+    gold = _CACHE.pop(key, None)
     if gold is None:
-        _CACHE.clear()  # one gold at a time
-        gold = _CACHE[key] = _Gold(batch)
+        while len(_CACHE) >= _CACHED:
+            del _CACHE[next(iter(_CACHE))]  # the least recently used
+        gold = _Gold(batch)
+    _CACHE[key] = gold
     return gold
 
 
