@@ -10,8 +10,8 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from operator import itemgetter, lt
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Union
 
 from pydantic import ValidationError
@@ -253,7 +253,6 @@ def _records(source: PredictionsInput) -> tuple[str, list[tuple[int, Any]]]:
 _LABEL_SET = frozenset(LABELS)
 _TYPE_SET = frozenset(QUOTE_TYPES)
 _DOC_KEYS = frozenset(("document_id", "entities", "quotes"))
-_ENTITY_KEYS = frozenset(("start", "end", "label"))
 _QUOTE_KEYS = frozenset(("start", "end", "type", "cue", "speaker"))
 _OFFSET_KEYS = frozenset(("start", "end"))
 _ENTITY_FIELDS = itemgetter("start", "end", "label")

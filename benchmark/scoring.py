@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from .bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, intervals, paired
@@ -52,22 +53,25 @@ VECTORIZED_MIN_ENTITIES = 20_000
 VECTORIZED_MIN_QUOTES = 2_000
 
 
+def _vectorized(entities: list) -> ModuleType | None:
+    """``benchmark.vectorized`` when numpy is installed and the gold's documents fit its
+    global coordinates (see ``vectorized.applies``), else None."""
+    try:
+        from . import vectorized
+    except ImportError:  # pragma: no cover - numpy is not installed
+        return None
+    return vectorized if vectorized.applies(entities) else None
+
+
 def columns(st: Stats, entities: list, quotes: list) -> None:
     """Every column of a call: with numpy where it is big (``benchmark.vectorized``, imported
     only then: numpy costs more to import than a small call takes), one document at a time
     otherwise. Both paths add the same columns."""
     big_e = sum(len(c.starts) for _, _, c in entities) > VECTORIZED_MIN_ENTITIES
     big_q = sum(len(q) for _, _, q in quotes) > VECTORIZED_MIN_QUOTES
-    vectorized = None
-    if big_e or big_q:
-        try:
-            from . import vectorized
-        except ImportError:  # pragma: no cover - numpy is not installed
-            pass
-        if vectorized is not None and not vectorized.applies(entities):
-            vectorized = None
-    (vectorized.entity_stats if vectorized and big_e else entity_stats)(st, entities)
-    (vectorized.quote_stats if vectorized and big_q else quote_stats)(st, quotes)
+    vec = _vectorized(entities) if big_e or big_q else None
+    (vec.entity_stats if vec and big_e else entity_stats)(st, entities)
+    (vec.quote_stats if vec and big_q else quote_stats)(st, quotes)
 
 
 def _figure(p: float, r: float, f: float) -> dict[str, Any]:

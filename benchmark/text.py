@@ -91,8 +91,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Segment]
     >>> [t[s.start:s.end] for s in tokenize(t)]
     ['وقال', ':', '"', 'نعم', '(', '.', '.', ')', 'لا', '"']
     """
-    stop = len(text) if end is None else end
-    return [Segment(m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
+    return [Segment(s, e) for s, e in token_spans(text, start, end)]
 
 
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -84,6 +84,11 @@ class _Gold:
         keys, items = _chunks(self, self.ts, self.te, self.tl, self.t_it)
         self.chunk_keys = np.sort(keys)
         self.chunk_ng = np.bincount(items, minlength=self.n_items)
+        self.size = int(lengths.sum())  # every global offset is below it
+
+    def span_key(self, s: Any, e: Any) -> Any:
+        """One integer per span ``[s, e)`` of global offsets (equal only for equal spans)."""
+        return s * (self.size + 1) + e
 
 
 _WORD, _SPACE, _OTHER = 0, 1, 2
@@ -160,6 +165,12 @@ def _chunks(gold: _Gold, s: Any, e: Any, lab: Any, item: Any) -> tuple[Any, Any]
     return (first * (len(gold.tok_s) + 1) + last) * _N_LAB + lab[has], gold.tok_item[first]
 
 
+def _items(gold: _Gold, offsets: Any, doc: Any) -> Any:
+    """``GoldIndex.item`` of global offsets: the last sentence starting at or before, else
+    the document's first."""
+    return np.maximum(np.searchsorted(gold.sent_start, offsets, side="right") - 1, gold.bases[doc])
+
+
 def entity_stats(st: Stats, batch: EntityBatch) -> None:
     """The entity columns of every document of ``batch`` (it must satisfy :func:`applies`)
     for nervaluate's schemes and for seqeval: ``metrics.entity_stats``, all at once."""
@@ -173,8 +184,7 @@ def entity_stats(st: Stats, batch: EntityBatch) -> None:
                      dtype=_I64, count=n)
     order = np.lexsort((_RANK[pl], pe, ps))  # sorted() of (start, end, label) in each document
     ps, pe, pl, doc = ps[order], pe[order], pl[order], doc[order]
-    # GoldIndex.item: the last sentence starting at or before, else the document's first
-    p_it = np.maximum(np.searchsorted(gold.sent_start, ps, side="right") - 1, gold.bases[doc])
+    p_it = _items(gold, ps, doc)
     lost = [(_LAB_ID[lab], base) for base, _, c in batch for lab in c.lost]
     lost_lab = np.array([x for x, _ in lost], dtype=_I64)
     lost_item = np.array([b for _, b in lost], dtype=_I64)
@@ -199,16 +209,9 @@ def _schemes(st: Stats, gold: _Gold, ps: Any, pe: Any, pl: Any, p_it: Any, lost_
     ts, te, tl, t_it = gold.ts, gold.te, gold.tl, gold.t_it
     n_items = st.n
     # candidates (overlap_candidates): the gold is sorted by start, within each document and
-    # so globally; they are those before the prediction's end whose running maximum of ends
-    # passes its start
+    # so globally; of the sweep's pairs, those nervaluate counts as overlapping
     n_t, n_p = len(ts), len(ps)
-    max_end = np.maximum.accumulate(te) if n_t else te
-    hi = np.searchsorted(ts, pe, side="left")
-    lo = np.minimum(np.searchsorted(max_end, ps, side="right"), hi)
-    width = hi - lo
-    pair_p = np.repeat(np.arange(n_p, dtype=_I64), width)
-    starts = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])) if n_p else lo, width)
-    pair_t = starts + np.arange(len(pair_p), dtype=_I64)
+    pair_t, pair_p = _sweep(ts, te, ps, pe)
     a_s, a_e, b_s, b_e = ps[pair_p], pe[pair_p], ts[pair_t], te[pair_t]
     keep = (b_e > a_s) & (((np.minimum(a_e, b_e) - np.maximum(a_s, b_s)) / (b_e - b_s)) * 100.0 >= 1.0)
     pair_p, pair_t = pair_p[keep], pair_t[keep]
@@ -348,8 +351,7 @@ def quote_stats(st: Stats, batch: QuoteBatch) -> None:
     ok, has_cue, cue_ok = ok.astype(bool), has_cue.astype(bool), cue_ok.astype(bool)
     p_item = np.where(ok, _items(gold, ps, doc), gold.bases[doc])
 
-    q_key = lambda s, e: s * (int(gold.offs[-1]) + len(gold.refs[-1].doc.text) + 2) + e  # noqa: E731
-    g_key, p_key = q_key(gq.s, gq.e), q_key(ps, pe)
+    g_key, p_key = gold.span_key(gq.s, gq.e), gold.span_key(ps, pe)
     mg, mp = _exact(g_key, p_key, ok)
     _pair(st, "q.exact", mg, mp, gq.item, p_item, gq.type, p_type)
     mg, mp = _exact(g_key * 4 + gq.type, p_key * 4 + p_type, ok & (p_type >= 0))
@@ -364,7 +366,7 @@ def quote_stats(st: Stats, batch: QuoteBatch) -> None:
     ci = np.flatnonzero(has_cue)  # the predicted cues, in the quotes' order
     c_ok = cue_ok[ci]
     c_item = np.where(c_ok, _items(gold, cs[ci], doc[ci]), gold.bases[doc[ci]])
-    gk, pk = q_key(gq.cue_s, gq.cue_e), q_key(cs[ci], ce[ci])
+    gk, pk = gold.span_key(gq.cue_s, gq.cue_e), gold.span_key(cs[ci], ce[ci])
     mg_, mp_ = _exact(gk, pk, c_ok)
     _pair(st, "cue.exact", mg_, mp_, gq.cue_item, c_item)
     cj = np.flatnonzero(c_ok)
@@ -385,12 +387,6 @@ def quote_stats(st: Stats, batch: QuoteBatch) -> None:
         _count(st, f"att.{kind}.ng", gq.item[gq.kind == k])
         _count(st, f"att.{kind}.matched", gq.item[og][gq.kind[og] == k])
         _count(st, f"att.{kind}.correct", gq.item[og][right & (gq.kind[og] == k)])
-
-
-def _items(gold: _Gold, offsets: Any, doc: Any) -> Any:
-    """``GoldIndex.item`` of global offsets: the last sentence starting at or before, else
-    the document's first."""
-    return np.maximum(np.searchsorted(gold.sent_start, offsets, side="right") - 1, gold.bases[doc])
 
 
 def _count(st: Stats, key: str, items: Any) -> None:
@@ -442,20 +438,27 @@ def _exact(g_key: Any, p_key: Any, p_valid: Any) -> tuple[Any, Any]:
     return a.astype(_I64), pj[b]
 
 
-def _overlapping(gs: Any, ge: Any, ps: Any, pe: Any) -> tuple[Any, Any]:
-    """``spans.overlapping_pairs``: (gold, prediction) indices of the pairs that share a
-    character, by a sweep over the gold in start order with a running maximum of ends."""
+def _sweep(gs: Any, ge: Any, ps: Any, pe: Any) -> tuple[Any, Any]:
+    """The (gold, prediction) index pairs a prediction may overlap, for gold sorted by start:
+    the gold spans that start before its end, from the first whose running maximum of ends
+    passes its start (every overlapping pair is among them; callers test each)."""
     if not len(gs) or not len(ps):
         return np.zeros(0, dtype=_I64), np.zeros(0, dtype=_I64)
-    order = np.argsort(gs, kind="stable")
-    s, e = gs[order], ge[order]
-    hi = np.searchsorted(s, pe, side="left")
-    lo = np.minimum(np.searchsorted(np.maximum.accumulate(e), ps, side="right"), hi)
+    hi = np.searchsorted(gs, pe, side="left")
+    lo = np.minimum(np.searchsorted(np.maximum.accumulate(ge), ps, side="right"), hi)
     width = hi - lo
     pair_p = np.repeat(np.arange(len(ps), dtype=_I64), width)
     pair_g = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])), width) + np.arange(len(pair_p), dtype=_I64)
-    keep = e[pair_g] > ps[pair_p]
-    return order[pair_g[keep]], pair_p[keep]
+    return pair_g, pair_p
+
+
+def _overlapping(gs: Any, ge: Any, ps: Any, pe: Any) -> tuple[Any, Any]:
+    """``spans.overlapping_pairs``: (gold, prediction) indices of the pairs that share a
+    character."""
+    order = np.argsort(gs, kind="stable")
+    pg, pp = _sweep(gs[order], ge[order], ps, pe)
+    keep = ge[order][pg] > ps[pp]
+    return order[pg[keep]], pp[keep]
 
 
 def _greedy(gs: Any, ge: Any, ps: Any, pe: Any, pg: Any, pp: Any) -> tuple[Any, Any]:
