@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from benchmark.metrics import gold_index, iob2_chunks, projected_chunks, sentence_tags
 from benchmark.schema import Document
-from benchmark.text import span_tokens, tokenize
+from benchmark.text import Segment, span_tokens, tokenize
 from scoring_support import DOC, GOLD, N, random_spans, gold_entities
 
 # letters, digits, the underscore (not a word character), Arabic marks and tatweel, punctuation,
@@ -238,24 +238,21 @@ def test_the_numpy_path_applies_only_where_global_coordinates_hold():
     assert not vectorized.applies([(0, index([(0, 50)]), none), (2, index([(0, 50)]), none)])
 
 
-# --- quotes, cues and attribution: the plain path, as it was before its shortcuts ----------------
+# --- quotes, cues and attribution: the shortcuts of the per-document path against plain definitions
 
-def _plain_overlapping_pairs(gold, pred):
-    from bisect import bisect_left
+_QSPAN = st.integers(0, 60).flatmap(lambda s: st.integers(s + 1, s + 25).map(lambda e: Segment(s, e)))
 
-    order = sorted(range(len(pred)), key=lambda j: (pred[j].start, pred[j].end))
-    starts = [pred[j].start for j in order]
-    max_end = []
-    for j in order:
-        max_end.append(max(pred[j].end, max_end[-1]) if max_end else pred[j].end)
-    out = []
-    for i, g in enumerate(gold):
-        k = bisect_left(starts, g.end) - 1
-        while k >= 0 and max_end[k] > g.start:
-            if pred[order[k]].end > g.start:
-                out.append((i, order[k]))
-            k -= 1
-    return out
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_QSPAN, max_size=8), st.lists(_QSPAN, max_size=8))
+def test_overlapping_pairs_are_every_pair_that_shares_a_character(gold, pred):
+    """The sweep (predictions presorted, a running maximum of ends) finds each overlapping
+    pair once and no other."""
+    from benchmark.spans import overlapping_pairs, overlaps
+
+    got = overlapping_pairs(gold, pred)
+    assert len(got) == len(set(got))
+    assert sorted(got) == [(i, j) for i, g in enumerate(gold) for j, p in enumerate(pred) if overlaps(g, p)]
 
 
 def _plain_pair_stats(st, prefix, pairs, g_item, p_item, g_cat=None, p_cat=None):
@@ -282,87 +279,6 @@ def _plain_pair_stats(st, prefix, pairs, g_item, p_item, g_cat=None, p_cat=None)
         cat = g_cat[matched_p[j]] if j in matched_p else (p_cat[j] if p_cat else None)
         if cat is not None:
             np_c[cat][it] += 1
-
-
-def _plain_quote_stats(st, base, g, quotes):
-    from benchmark.metrics import _ColumnsOf, _exact_pairs
-    from benchmark.spans import greedy_overlap_matching, overlap_length
-
-    first = base
-    gq = g.quotes
-    g_item = [base + k for k in g.q_item]
-    g_type = g.q_type
-    pq = sorted(quotes, key=lambda q: (q.span.start is None, q.span.start or 0, q.span.end or 0, q.type or "",
-                                       q.cue.start if q.cue and q.cue.ok else -1))
-    pq_item = [base + g.item(q.span.start) if q.span.ok else first for q in pq]
-    p_type = [q.type for q in pq]
-    spans = [(q.span.start, q.span.end) if q.span.ok else None for q in pq]
-    _plain_pair_stats(st, "q.exact", _exact_pairs(g.q_spans, spans), g_item, pq_item, g_type, p_type)
-    typed = [(s[0], s[1], t) if s is not None else None for s, t in zip(spans, p_type)]
-    _plain_pair_stats(st, "q.exact_typed", _exact_pairs(g.q_typed, typed), g_item, pq_item, g_type, p_type)
-    ok = [j for j, q in enumerate(pq) if q.span.ok]
-    ok_spans = [pq[j].span for j in ok]
-    touching_pairs = _plain_overlapping_pairs(gq, ok_spans)
-    overlap = [(i, ok[j]) for i, j in greedy_overlap_matching(gq, ok_spans, touching_pairs)]
-    _plain_pair_stats(st, "q.overlap", overlap, g_item, pq_item, g_type, p_type)
-    touching = {}
-    for i, j in sorted(touching_pairs):
-        touching.setdefault(ok[j], []).append(i)
-    best_g = [0.0] * len(gq)
-    sp_all, np_all, sr_all, ng_all = (st.column(f"q.proportional.{k}") for k in ("sp", "np", "sr", "ng"))
-    sp_c, np_c, sr_c, ng_c = (_ColumnsOf(st, f"q.%s.proportional.{k}") for k in ("sp", "np", "sr", "ng"))
-    for j, q in enumerate(pq):
-        val, cat = 0.0, p_type[j]
-        if q.span.ok:
-            plen = q.span.end - q.span.start
-            for i in touching.get(j, ()):
-                g_ = gq[i]
-                n = overlap_length(g_, q.span)
-                if n / plen > val:
-                    val, cat = n / plen, g_type[i]
-                best_g[i] = max(best_g[i], n / (g_.end - g_.start))
-        it = pq_item[j]
-        sp_all[it] += val
-        np_all[it] += 1
-        if cat:
-            sp_c[cat][it] += val
-            np_c[cat][it] += 1
-    for i in range(len(gq)):
-        it = g_item[i]
-        sr_all[it] += best_g[i]
-        ng_all[it] += 1
-        sr_c[g_type[i]][it] += best_g[i]
-        ng_c[g_type[i]][it] += 1
-    gc_item = [base + k for k in g.cue_item]
-    pcues = [q.cue for q in pq if q.cue is not None]
-    pc_item = [base + g.item(c.start) if c.ok else first for c in pcues]
-    _plain_pair_stats(st, "cue.exact", _exact_pairs(g.cue_spans, [(c.start, c.end) if c.ok else None for c in pcues]),
-                      gc_item, pc_item)
-    okc = [j for j, c in enumerate(pcues) if c.ok]
-    cpairs = [(i, okc[j]) for i, j in greedy_overlap_matching(g.cues, [pcues[j] for j in okc],
-                                                               _plain_overlapping_pairs(g.cues, [pcues[j] for j in okc]))]
-    _plain_pair_stats(st, "cue.overlap", cpairs, gc_item, pc_item)
-    resolved = [g.speakers.resolve(q.speaker) for q in pq]
-    att_np, unresolved = st.column("att.np"), st.column("att.unresolved")
-    on_gold = {j: g_item[i] for i, j in overlap}
-    for j, it in enumerate(pq_item):
-        it = on_gold.get(j, it)
-        att_np[it] += 1
-        if resolved[j] is None:
-            unresolved[it] += 1
-    att_ng, kind_ng = st.column("att.ng"), _ColumnsOf(st, "att.%s.ng")
-    for i, q in enumerate(gq):
-        att_ng[g_item[i]] += 1
-        kind_ng[q.speaker_kind._value_][g_item[i]] += 1
-    correct, kind_correct = st.column("att.correct"), _ColumnsOf(st, "att.%s.correct")
-    matched, kind_matched = st.column("att.matched") if overlap else None, _ColumnsOf(st, "att.%s.matched")
-    for i, j in overlap:
-        kind = gq[i].speaker_kind._value_
-        matched[g_item[i]] += 1
-        kind_matched[kind][g_item[i]] += 1
-        if resolved[j] is not None and resolved[j] == gq[i].speaker:
-            correct[g_item[i]] += 1
-            kind_correct[kind][g_item[i]] += 1
 
 
 _QTYPES = [None, "direct", "indirect", "mixed"]
@@ -404,25 +320,38 @@ def _columns(stats):
     return [(k, sorted((i, type(v).__name__, v) for i, v in c.items())) for k, c in stats.cols.items()]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_pred_quotes(), min_size=1, max_size=3))
-def test_quote_columns_equal_the_plain_path(docs):
-    """Quotes, cues and attribution (columns looked up once per Stats, the sweep of
-    overlapping pairs over presorted tuples) add exactly the plain path's columns, in the
-    same order (the bootstrap's matrix follows it) and of the same types."""
-    from benchmark.metrics import Stats, _quote_stats
-    from benchmark.spans import overlapping_pairs
+_CATS = st.sampled_from(["direct", "indirect", "mixed"])
 
-    g = gold_index(DOC)
-    n = len(DOC.sentences)
-    slow, fast = Stats(n * len(docs)), Stats(n * len(docs))
-    for k, quotes in enumerate(docs):
-        _plain_quote_stats(slow, k * n, g, quotes)
-        _quote_stats(fast, k * n, g, quotes)
-        spans = [q.span for q in quotes if q.span.ok]
-        assert overlapping_pairs(g.quotes, spans) == _plain_overlapping_pairs(g.quotes, spans)
+
+@st.composite
+def _matchings(draw):
+    """Gold and predicted items and categories, and a one-to-one matching between them."""
+    n_g, n_p = draw(st.integers(0, 6)), draw(st.integers(0, 6))
+    g_item = draw(st.lists(st.integers(0, 4), min_size=n_g, max_size=n_g))
+    p_item = draw(st.lists(st.integers(0, 4), min_size=n_p, max_size=n_p))
+    g_cat = draw(st.lists(_CATS, min_size=n_g, max_size=n_g))
+    p_cat = draw(st.lists(st.one_of(st.none(), _CATS), min_size=n_p, max_size=n_p))
+    js = draw(st.permutations(range(n_p)))
+    pairs = [(i, j) for i, j in zip(draw(st.permutations(range(n_g))), js) if draw(st.booleans())]
+    return pairs, g_item, p_item, g_cat, p_cat
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_matchings(), min_size=1, max_size=3), st.booleans())
+def test_pair_columns_equal_the_plain_definition(matchings, with_categories):
+    """``_pair_stats`` (columns looked up once per Stats and prefix, matched predictions moved
+    to their gold's item in place) adds what the plain definition adds, call after call."""
+    from benchmark.metrics import Stats, _pair_stats
+
+    slow, fast = Stats(5), Stats(5)
+    for pairs, g_item, p_item, g_cat, p_cat in matchings:
+        for prefix in ("q.exact", "q.overlap"):
+            cats = (g_cat, p_cat) if with_categories else ()
+            _plain_pair_stats(slow, prefix, pairs, g_item, p_item, *cats)
+            before = list(p_item)
+            _pair_stats(fast, prefix, pairs, g_item, p_item, *cats)
+            assert p_item == before  # the caller's list is left alone
     assert _columns(fast) == _columns(slow)
-    assert fast.totals() == slow.totals()
 
 
 def _typed_values(stats) -> dict:
