@@ -153,7 +153,9 @@ def build_outputs(lb: Path, gold: Gold | None = None, use_cache: bool = True,
 
 
 def _project_readme(path: Path, ents: list[Entry]) -> str | None:
-    """The repository README with its generated leaderboard table refreshed (None if it has none)."""
+    """The repository README with its generated table of the baselines refreshed (None if it
+    has none). It lists the baselines only, under the README's "Baselines" heading: a
+    submission changes leaderboard/, never the project's front page."""
     from .render import render_tables
 
     try:
@@ -164,7 +166,7 @@ def _project_readme(path: Path, ents: list[Entry]) -> str | None:
     if begin not in text or end not in text:
         return None
     head, rest = text.split(begin, 1)
-    return head + begin + render_tables(ents, heading_level=3) + rest[rest.index(end):]
+    return head + begin + render_tables([e for e in ents if e.meta.baseline], heading_level=3, ranks=False) + rest[rest.index(end):]
 
 
 def _stale_results(lb: Path, outputs: dict[str, str]) -> list[Path]:
