@@ -161,8 +161,9 @@ def compare_cmd(a: Path = typer.Argument(..., help="Predictions of system A."),
     if json_out:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from .console import console as terminal
 
     t = Table(title=f"A = {a}   B = {b}   (F1)", title_justify="left")
     for c in ("metric", "A", "B", "A - B", "95% interval", "p"):
@@ -171,7 +172,7 @@ def compare_cmd(a: Path = typer.Argument(..., help="Predictions of system A."),
         d = row["difference"]["f1"]
         t.add_row(name, f"{row['a']['f1']:.3f}", f"{row['b']['f1']:.3f}", f"{d['difference']:+.3f}",
                   f"[{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}]", f"{d['p_value']:.3f}")
-    console = Console()
+    console = terminal()
     console.print(t)
     console.print(result["signature"], markup=False)
 
