@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -13,9 +11,10 @@ import yaml
 from . import dataset
 from .agreement import compare
 from .errors import IsnadError
-from .gold_source import compile_source, read_source
+from .gold_source import boundary_problem, compile_source, read_source
 from .schema import Document
 from .spans import first_overlap
+from .transaction import JOURNAL, commit, differs, lock, pending, recover
 from .yamlsafe import line_of
 
 SOURCE_DIR = "gold/source"
@@ -127,7 +126,24 @@ def _statistics(docs: list[Document], version: str) -> str:
         combos[key] = combos.get(key, 0) + 1
     lines += ["| quote type | speaker kind | quotes |", "|---|---|---|"]
     lines += [f"| {t} | {k} | {n} |" for (t, k), n in sorted(combos.items())] + [""]
-    return "\n".join(lines)
+    return "\n".join(lines + _speaker_skew(docs))
+
+
+def _speaker_skew(docs: list[Document]) -> list[str]:
+    """Quotes per speaker, and what always answering the most frequent speaker scores."""
+    names = {c.id: c.name_en for d in docs for c in d.clusters}
+    counts: dict[str, int] = {}
+    for q in (q for d in docs for q in d.quotes):
+        counts[q.speaker] = counts.get(q.speaker, 0) + 1
+    if not counts:
+        return []
+    total = sum(counts.values())
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = ["| speaker | quotes | share |", "|---|---|---|"]
+    lines += [f"| {names[k]} | {n} | {n / total:.0%} |" for k, n in ranked]
+    top, n = ranked[0]
+    return lines + ["", f"The speakers are skewed: {n} of {total} quotes are {names[top]}'s, so a system that "
+                        f"always answers {names[top]} gets {n / total:.0%} of the speakers right.", ""]
 
 
 def _agreement_table(agreement: dict) -> str:
@@ -153,25 +169,28 @@ def build_outputs(root: Path) -> dict[str, str]:
     return out
 
 
+GOLD = "gold"
+
+
 def write_outputs(root: Path, outputs: dict[str, str]) -> list[str]:
-    """Write each file through a temporary sibling and an atomic rename; returns changed paths."""
-    changed = []
+    """Write the changed files all or nothing (:mod:`benchmark.transaction`); returns them.
+    Hold the gold's lock (:func:`build` does)."""
+    changes: dict[str, bytes | None] = {}
     for rel, content in outputs.items():
-        path = root / rel
-        if path.is_file() and path.read_text(encoding="utf-8") == content:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-        changed.append(rel)
-    return changed
+        data = content.encode("utf-8")
+        if differs(root / rel, data):
+            changes[rel] = data
+    commit(root, root / GOLD / JOURNAL, changes, (GOLD,))
+    return list(changes)
 
 
 def build(root: Path) -> list[str]:
-    """Compile and write the gold; returns the files that changed."""
-    return write_outputs(root, build_outputs(root))
+    """Compile and write the gold, all or nothing; returns the files that changed (and what
+    was done with the leftovers of an interrupted build)."""
+    with lock(root / GOLD, "the gold"):
+        done = recover(root, root / GOLD / JOURNAL, (GOLD,))
+        notes = [f"{GOLD}/ ({done})"] if done else []
+        return notes + write_outputs(root, build_outputs(root))
 
 
 def validate_document(doc: Document) -> list[str]:
@@ -185,6 +204,8 @@ def validate_document(doc: Document) -> list[str]:
             problems.append(f"{what}: offsets [{s.start}, {s.end}) out of range")
         elif doc.text[s.start:s.end] != s.text:
             problems.append(f"{what}: text {s.text!r} differs from its slice {doc.text[s.start:s.end]!r}")
+        elif cut := boundary_problem(doc.text, s.start, s.end):
+            problems.append(f"{what}: span {s.text!r} {cut}")
 
     for m in doc.entities:
         span_ok(f"entity {m.id}", m)
@@ -213,6 +234,9 @@ def check(root: Path) -> list[str]:
     """Problems with the committed gold: invalid data files or files stale against the source."""
     from .gold import read_documents
 
+    journal = pending(root / GOLD / JOURNAL)
+    if journal:
+        return [f"{GOLD}/{JOURNAL}: {journal}"]
     problems = []
     docs_path = root / "gold/data/documents.jsonl"
     if docs_path.is_file():
@@ -222,6 +246,6 @@ def check(root: Path) -> list[str]:
         path = root / rel
         if not path.is_file():
             problems.append(f"{rel}: missing (run `isnad gold build`)")
-        elif path.read_text(encoding="utf-8") != content:
+        elif differs(path, content.encode("utf-8")):
             problems.append(f"{rel}: stale, differs from what the source compiles to (run `isnad gold build`)")
     return problems
