@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import IsnadError
 from ..gold import Gold, load_gold
-from ..metrics import Stats
+from ..scoring import Scoring
 from .submission import (META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size, dump_meta,
                          read_meta, slugify, submission_dir)
 
@@ -33,7 +33,7 @@ class Entry:
     meta: SubmissionMeta
     sha256: str
     result: dict[str, Any]  # the `isnad score --json` object plus predictions_sha256
-    stats: Stats
+    scoring: Scoring  # the alignments and statistics every number and the page's view come from
     view: dict[str, Any]  # grounded spans with their match status, for the page
     rank: int = 0
     tied_with_above: bool = False  # not significantly different from the entry above
@@ -43,7 +43,8 @@ class Entry:
 def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
            given: tuple[SubmissionMeta, Path] | None = None) -> Entry:
     from ..predictions import read_predictions
-    from ..scoring import build_report, statistics
+    from ..report import build_report
+    from ..scoring import align
     from .view import system_view
 
     folder = lb / "submissions" / slug
@@ -51,18 +52,17 @@ def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
     check_size(pred_path)
     raw = pred_path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
-    preds = read_predictions(pred_path, gold)
-    st, log, warnings = statistics(preds, gold)
+    scoring = align(read_predictions(pred_path, gold), gold)
     result = None
     if cached is not None and cached.get("predictions_sha256") == sha and cached.get("signature") == _expected_signature(gold):
         # Only the bootstrap intervals are taken from the stored result, and only when every
         # other number in it equals a fresh computation: an edited score is never kept.
-        fresh = build_report(st, log, warnings, gold, 0, SEED).to_dict()
+        fresh = build_report(scoring, 0, SEED).to_dict()
         if _without_ci(cached) == _without_ci({**fresh, "signature": cached["signature"], "predictions_sha256": sha}):
             result = cached
     if result is None:
-        result = {**build_report(st, log, warnings, gold, RESAMPLES, SEED).to_dict(), "predictions_sha256": sha}
-    return Entry(slug, meta, sha, result, st, system_view(preds, gold))
+        result = {**build_report(scoring, RESAMPLES, SEED).to_dict(), "predictions_sha256": sha}
+    return Entry(slug, meta, sha, result, scoring, system_view(scoring))
 
 
 def _without_ci(node: Any) -> Any:
@@ -96,22 +96,22 @@ def _slugs(lb: Path) -> list[str]:
 
 
 def _rank(entries: list[Entry]) -> None:
-    from ..bootstrap import paired_difference, resampled_figures
-    from ..metrics import figures
+    from ..bootstrap import paired_difference, resampled
+    from ..stats import HEADLINE
 
-    fig = {PRIMARY: figures()[PRIMARY]}
+    f = HEADLINE.index(PRIMARY)
     for track in Track:
         group = [e for e in entries if e.meta.track is track]
         group.sort(key=lambda e: (-e.result["attribution"]["end_to_end"]["f1"],
                                   -e.result["quotes"]["overlap"]["f1"], e.slug))
         # each entry's figure under the resamples, once (the paired test of two neighbours
         # compares them resample by resample)
-        observed = [fig[PRIMARY].compute(e.stats.totals()) for e in group]
-        resampled = [resampled_figures(e.stats, fig, RESAMPLES, SEED)[PRIMARY] for e in group]
+        observed = [e.scoring.stats.figure(PRIMARY).prf() for e in group]
+        samples = [resampled(e.scoring.items, RESAMPLES, SEED)[:, f] for e in group]
         for i, e in enumerate(group):
             e.rank = i + 1
             if i:
-                diff = paired_difference(observed[i - 1], observed[i], resampled[i - 1], resampled[i], RESAMPLES)["f1"]
+                diff = paired_difference(observed[i - 1], observed[i], samples[i - 1], samples[i])["f1"]
                 e.p_above = diff["p_value"]
                 e.tied_with_above = diff["p_value"] >= SIGNIFICANCE
 

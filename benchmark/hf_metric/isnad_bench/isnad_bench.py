@@ -7,7 +7,7 @@ import evaluate
 
 from benchmark.gold import Gold
 from benchmark.gold import load_gold
-from benchmark.metrics import HEADLINE
+from benchmark.stats import HEADLINE
 from benchmark.schema import Document
 from benchmark.scoring import score
 
