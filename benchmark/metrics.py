@@ -271,13 +271,13 @@ class QuoteAlignment:
 
 
 def overlap_matching(gold: list[tuple[int, int]], pred: list[tuple[int | None, int | None]],
-                     prefer: Callable[[int, int], bool] | None = None) -> tuple[list[Pair], Matching]:
-    """Overlapping pairs, and the one-to-one matching of them best first (:func:`~benchmark.spans.rank`;
-    among equal pairs those ``prefer`` marks first); outcomes "exact", "overlap",
-    "false_alarm", "missed"; a prediction with no span (None) takes no part."""
+                     tiebreak: Callable[[int, int], tuple] | None = None) -> tuple[list[Pair], Matching]:
+    """Overlapping pairs, and the one-to-one matching of them best first (:func:`~benchmark.spans.rank`);
+    outcomes "exact", "overlap", "false_alarm", "missed"; a prediction with no span (None)
+    takes no part."""
     ok = [j for j, p in enumerate(pred) if p is not None and p[0] is not None]
     pairs = [(i, ok[j]) for i, j in overlapping_pairs(gold, [pred[j] for j in ok])]
-    return pairs, _matching(len(gold), len(pred), one_to_one(rank(gold, pred, pairs, prefer)),
+    return pairs, _matching(len(gold), len(pred), one_to_one(rank(gold, pred, pairs, tiebreak)),
                             lambda i, j: "exact" if gold[i] == pred[j] else "overlap", "false_alarm", "missed",
                             [p is not None for p in pred])
 
@@ -293,19 +293,22 @@ def _coverage(pairs: list[Pair], spans: list, other: list, side: int) -> tuple[C
 
 
 def align_quotes(gi: GoldIndex, quotes: Sequence) -> QuoteAlignment:
-    """The overlap matching of quotes (among equal pairs, the prediction of the gold quote's
-    type first), and on it the cues, the speakers and the proportional coverage."""
+    """The overlap matching of quotes, and on it the cues, the speakers and the proportional
+    coverage. Among equal pairs (equal predictions of one gold quote) the best outcome goes
+    first: the gold quote's type, then a cue on its cue, then its speaker."""
     doc = gi.doc
     pred = [(q.span.start, q.span.end) for q in quotes]
-    types = [q.type for q in quotes]
-    pairs, m = overlap_matching(gi.quotes, pred, lambda i, j: types[j] == doc.quotes[i].type.value)
-    cue_pred: list[str | None] = []
-    for j, q in enumerate(quotes):
-        i, cue = m.pred_gold[j], q.cue
-        linked = i is not None and cue is not None and cue.ok and cue.start < gi.cues[i][1] and gi.cues[i][0] < cue.end
-        cue_pred.append(None if cue is None else "right" if linked else "wrong")
-    cue_gold = ["missing" if j is None or cue_pred[j] is None else cue_pred[j] for j in m.gold_pred]
     clusters = tuple(gi.resolve(q.speaker) for q in quotes)
+
+    def linked(i: int, j: int) -> bool:
+        cue = quotes[j].cue
+        return cue is not None and cue.ok and cue.start < gi.cues[i][1] and gi.cues[i][0] < cue.end
+
+    pairs, m = overlap_matching(gi.quotes, pred, lambda i, j: (quotes[j].type != doc.quotes[i].type.value,
+                                                                not linked(i, j), clusters[j] != doc.quotes[i].speaker))
+    cue_pred = [None if q.cue is None else "right" if i is not None and linked(i, j) else "wrong"
+                for j, (q, i) in enumerate(zip(quotes, m.pred_gold))]
+    cue_gold = ["missing" if j is None or cue_pred[j] is None else cue_pred[j] for j in m.gold_pred]
     said = [j is not None and clusters[j] == q.speaker for q, j in zip(doc.quotes, m.gold_pred)]
     spk_pred = ["correct" if i is not None and said[i] else "wrong" for i in m.pred_gold]
     spk_gold = ["missed" if j is None else "correct" if ok else "wrong" for j, ok in zip(m.gold_pred, said)]

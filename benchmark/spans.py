@@ -55,14 +55,14 @@ def overlapping_pairs(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int,
 
 
 def rank(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]], pairs: Iterable[Pair],
-         prefer: Callable[[int, int], bool] | None = None) -> list[Pair]:
+         tiebreak: Callable[[int, int], tuple] | None = None) -> list[Pair]:
     """``pairs`` best first: descending character Jaccard, ties by gold start, prediction
-    start, gold end, prediction end, then the pairs ``prefer`` marks, then the indices (a
-    total order, whatever the input order)."""
+    start, gold end, prediction end, then ``tiebreak(i, j)`` (smaller first), then the
+    indices (a total order, whatever the input order)."""
     def key(ij: Pair) -> tuple:
         (gs, ge), (ps, pe) = gold[ij[0]], pred[ij[1]]
         inter = min(ge, pe) - max(gs, ps)
-        return -inter / (ge - gs + pe - ps - inter), gs, ps, ge, pe, prefer is not None and not prefer(*ij), ij
+        return -inter / (ge - gs + pe - ps - inter), gs, ps, ge, pe, tiebreak(*ij) if tiebreak else (), ij
 
     return sorted(pairs, key=key)
 

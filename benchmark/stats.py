@@ -11,6 +11,7 @@ else the sentence its start falls in (the document's first for an ungrounded one
 from __future__ import annotations
 
 from collections import Counter
+from math import fsum
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Hashable, NamedTuple, Sequence
 
@@ -125,15 +126,14 @@ class Hits(NamedTuple):
 
 def tally_by(h: Hits, pred_keys: Sequence[Hashable] | None = None,
              gold_keys: Sequence[Hashable] | None = None) -> dict[Hashable, Tally]:
-    """The figure's tally per key (each element's own; all under None without keys)."""
-    sums: dict[Hashable, list] = {}
-    for hits, keys, at in ((h.pred, pred_keys, 0), (h.gold, gold_keys, 2)):
+    """The figure's tally per key (each element's own; all under None without keys). Sums are
+    exactly rounded (``math.fsum``), so the order of the predictions never shows in the last bit."""
+    hits_of: dict[Hashable, tuple[list, list]] = {}
+    for hits, keys, side in ((h.pred, pred_keys, 0), (h.gold, gold_keys, 1)):
         for hit, key in zip(hits, keys if keys is not None else [None] * len(hits)):
             if hit is not None:
-                s = sums.setdefault(key, [0, 0, 0, 0])
-                s[at] += hit
-                s[at + 1] += 1
-    return {k: Tally(*s) for k, s in sums.items()}
+                hits_of.setdefault(key, ([], []))[side].append(hit)
+    return {k: Tally(fsum(p), len(p), fsum(g), len(g)) for k, (p, g) in hits_of.items()}
 
 
 def tally(h: Hits) -> Tally:

@@ -43,8 +43,7 @@ class Entry:
 def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
            given: tuple[SubmissionMeta, Path] | None = None) -> Entry:
     from ..predictions import read_predictions
-    from ..report import build_report
-    from ..scoring import align
+    from ..scoring import align, build_report
     from .view import system_view
 
     folder = lb / "submissions" / slug
