@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import yaml
 
 from . import dataset
-from .agreement import compare
+from .agreement import agreement_report, agreement_tables
 from .errors import IsnadError
-from .gold_source import compile_source, read_source
+from .gold_source import boundary_problem, compile_source, read_source
 from .schema import Document
 from .spans import first_overlap
+from .transaction import JOURNAL, commit, differs, lock, pending, recover
 from .yamlsafe import line_of
 
 SOURCE_DIR = "gold/source"
-PASSES_DIR = "gold/passes"
 CARD = "gold/README.md"
 AGREEMENT = "gold/agreement.json"
 _REGION = re.compile(r"(<!-- generated:(?P<name>[a-z-]+) -->\n)(.*?)(<!-- /generated:(?P=name) -->)", re.S)
@@ -56,25 +54,6 @@ def compile_gold(root: Path) -> tuple[list[Document], str]:
     return [d for d, _ in compiled], versions[0]
 
 
-def agreement_report(root: Path, docs: list[Document]) -> dict:
-    """Agreement of the two annotation passes, and of each pass with the adjudicated gold."""
-    passes = sorted((root / PASSES_DIR).glob("*.yaml"))
-    if len(passes) < 2:
-        raise IsnadError("agreement needs two annotation passes", file=str(root / PASSES_DIR))
-    gold = docs[0]
-    compiled = {}
-    for path in passes:
-        src, lines = read_source(path)
-        compiled[src.annotator] = compile_source(src, gold.text, path=path, lines=lines, doc_id=gold.id)
-    names = list(compiled)
-    pairs = [(names[0], n) for n in names[1:]] + [("gold", n) for n in names]
-    out = []
-    for a, b in pairs:
-        ag = compare(gold if a == "gold" else compiled[a], compiled[b])
-        out.append({"a": a, "b": b, "figures": ag.figures, "counts": ag.counts, "disagreements": ag.disagreements})
-    return {"document": gold.id, "pairs": out}
-
-
 def _card(root: Path, docs: list[Document], version: str, agreement: dict) -> str:
     path = root / CARD
     try:
@@ -98,7 +77,7 @@ def _card(root: Path, docs: list[Document], version: str, agreement: dict) -> st
                          for c in dataset.CONFIGS],
     }
     body = parts[2]
-    regions = {"statistics": _statistics(docs, version), "agreement": _agreement_table(agreement)}
+    regions = {"statistics": _statistics(docs, version), "agreement": agreement_tables(agreement)}
 
     def fill(m: re.Match) -> str:
         if m.group("name") not in regions:
@@ -127,18 +106,24 @@ def _statistics(docs: list[Document], version: str) -> str:
         combos[key] = combos.get(key, 0) + 1
     lines += ["| quote type | speaker kind | quotes |", "|---|---|---|"]
     lines += [f"| {t} | {k} | {n} |" for (t, k), n in sorted(combos.items())] + [""]
-    return "\n".join(lines)
+    return "\n".join(lines + _speaker_skew(docs))
 
 
-def _agreement_table(agreement: dict) -> str:
-    pairs = agreement["pairs"]
-    keys = list(pairs[0]["figures"])
-    head = "| figure | " + " | ".join(f"{p['a']} vs {p['b']}" for p in pairs) + " |"
-    lines = [head, "|---|" + "---|" * len(pairs)]
-    lines += [f"| {k} | " + " | ".join(f"{p['figures'][k]:.3f}" for p in pairs) + " |" for k in keys]
-    lines += ["", "Counts: " + "; ".join(f"{p['a']} vs {p['b']}: " + ", ".join(f"{k}={v}" for k, v in p["counts"].items())
-                                        for p in pairs), ""]
-    return "\n".join(lines)
+def _speaker_skew(docs: list[Document]) -> list[str]:
+    """Quotes per speaker, and what always answering the most frequent speaker scores."""
+    names = {c.id: c.name_en for d in docs for c in d.clusters}
+    counts: dict[str, int] = {}
+    for q in (q for d in docs for q in d.quotes):
+        counts[q.speaker] = counts.get(q.speaker, 0) + 1
+    if not counts:
+        return []
+    total = sum(counts.values())
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = ["| speaker | quotes | share |", "|---|---|---|"]
+    lines += [f"| {names[k]} | {n} | {n / total:.0%} |" for k, n in ranked]
+    top, n = ranked[0]
+    return lines + ["", f"The speakers are skewed: {n} of {total} quotes are {names[top]}'s, so a system that "
+                        f"always answers {names[top]} gets {n / total:.0%} of the speakers right.", ""]
 
 
 def build_outputs(root: Path) -> dict[str, str]:
@@ -153,25 +138,28 @@ def build_outputs(root: Path) -> dict[str, str]:
     return out
 
 
+GOLD = "gold"
+
+
 def write_outputs(root: Path, outputs: dict[str, str]) -> list[str]:
-    """Write each file through a temporary sibling and an atomic rename; returns changed paths."""
-    changed = []
+    """Write the changed files all or nothing (:mod:`benchmark.transaction`); returns them.
+    Hold the gold's lock (:func:`build` does)."""
+    changes: dict[str, bytes | None] = {}
     for rel, content in outputs.items():
-        path = root / rel
-        if path.is_file() and path.read_text(encoding="utf-8") == content:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-        changed.append(rel)
-    return changed
+        data = content.encode("utf-8")
+        if differs(root / rel, data):
+            changes[rel] = data
+    commit(root, root / GOLD / JOURNAL, changes, (GOLD,))
+    return list(changes)
 
 
 def build(root: Path) -> list[str]:
-    """Compile and write the gold; returns the files that changed."""
-    return write_outputs(root, build_outputs(root))
+    """Compile and write the gold, all or nothing; returns the files that changed (and what
+    was done with the leftovers of an interrupted build)."""
+    with lock(root / GOLD, "the gold"):
+        done = recover(root, root / GOLD / JOURNAL, (GOLD,))
+        notes = [f"{GOLD}/ ({done})"] if done else []
+        return notes + write_outputs(root, build_outputs(root))
 
 
 def validate_document(doc: Document) -> list[str]:
@@ -185,6 +173,8 @@ def validate_document(doc: Document) -> list[str]:
             problems.append(f"{what}: offsets [{s.start}, {s.end}) out of range")
         elif doc.text[s.start:s.end] != s.text:
             problems.append(f"{what}: text {s.text!r} differs from its slice {doc.text[s.start:s.end]!r}")
+        elif cut := boundary_problem(doc.text, s.start, s.end):
+            problems.append(f"{what}: span {s.text!r} {cut}")
 
     for m in doc.entities:
         span_ok(f"entity {m.id}", m)
@@ -213,6 +203,9 @@ def check(root: Path) -> list[str]:
     """Problems with the committed gold: invalid data files or files stale against the source."""
     from .gold import read_documents
 
+    journal = pending(root / GOLD / JOURNAL)
+    if journal:
+        return [f"{GOLD}/{JOURNAL}: {journal}"]
     problems = []
     docs_path = root / "gold/data/documents.jsonl"
     if docs_path.is_file():
@@ -222,6 +215,6 @@ def check(root: Path) -> list[str]:
         path = root / rel
         if not path.is_file():
             problems.append(f"{rel}: missing (run `isnad gold build`)")
-        elif path.read_text(encoding="utf-8") != content:
+        elif differs(path, content.encode("utf-8")):
             problems.append(f"{rel}: stale, differs from what the source compiles to (run `isnad gold build`)")
     return problems
