@@ -34,13 +34,20 @@ def _skip(token: str, i: int) -> int:
 
 def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
     """Readings of a token with its proclitics removed, as ``(offset, normalized stem)``,
-    the unstripped token first. ``و ف`` then ``ب ل ك`` are stripped; ``لل`` reads as
-    ``ال`` (offset after the first ``ل``). A stem keeps at least two letters.
+    the unstripped token first; ``offset`` is where a span naming the stem starts.
+
+    This is the clitic rule of the gold (``gold/GUIDELINES.md``, span boundaries): a span
+    starts at the token, or after a conjunction ``و ف``, or after the conjunction and a
+    preposition ``ب ل ك``. ``لل`` is the preposition ``ل`` with the article, whose alef is
+    dropped in writing: it reads as ``ال`` (to match ``الأمم``) but its offset stays before
+    ``لل``, because a boundary between the two lams cuts the article. ``لل`` may also be
+    ``ل`` + a word starting with ``ل`` (``للبنان``), a reading after the first lam.
+    A stem keeps at least two letters.
 
     >>> stems("وبباريس")
     [(0, 'وبباريس'), (1, 'بباريس'), (2, 'باريس')]
     >>> stems("للأمم")
-    [(0, 'للامم'), (1, 'الامم')]
+    [(0, 'للامم'), (1, 'لامم'), (0, 'الامم')]
     """
     out = [(0, normalize(token))]
     bases = [0]
@@ -52,21 +59,15 @@ def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
         for b in list(bases):
             if token[b:b + 1] in PREPOSITIONS and len(normalize(token[b:])) > 3:
                 j = _skip(token, b)
+                out.append((j, normalize(token[j:])))
                 if token[b] == "ل" and token[j:j + 1] == "ل":
-                    out.append((j, "ا" + normalize(token[j:])))
-                else:
-                    out.append((j, normalize(token[j:])))
+                    out.append((b, "ا" + normalize(token[j:])))
     seen, uniq = set(), []
     for off, s in out:
         if (off, s) not in seen:
             seen.add((off, s))
             uniq.append((off, s))
     return uniq
-
-
-def strip_article(stem: str) -> str:
-    """The stem without a leading ``ال`` (normalized input)."""
-    return stem[2:] if stem.startswith("ال") and len(stem) > 3 else stem
 
 
 def is_arabic_word(token: str) -> bool:

@@ -179,15 +179,16 @@ class HFTokenClassifier:
 
     # -- interface ---------------------------------------------------------------------
     def predict(self, document_id: str, text: str) -> Prediction:
-        from ..cue_rules import CueRulesBaseline, attribute_with_linker
+        from ..analysis import analyse
+        from ..cue_rules import CueRulesBaseline, attribute_with_linker, prediction
 
         spans = self.spans(text)
         entities = [{"start": s, "end": e, "label": t} for s, e, t in spans if not t.startswith("QUOTE")]
-        rules = CueRulesBaseline()
+        doc = analyse(text)
+        predicted = CueRulesBaseline().read(doc)
         if self.quote_source == "rules":
-            quotes = rules.predict(document_id, text)["quotes"]
+            quotes = prediction(document_id, doc, predicted)["quotes"]
         else:
-            predicted, _ = rules.analyse(text)
             quotes = []
             for s, e, t in spans:
                 if not t.startswith("QUOTE"):
@@ -203,11 +204,12 @@ class HFTokenClassifier:
                     qtype = "direct" if marked else (best["type"] if best else "indirect")
                 cue = best.get("cue") if best else None
                 quotes.append({"start": s, "end": e, "type": qtype, "cue": cue})
-            for q, sp in zip(quotes, attribute_with_linker(text, quotes, predicted)):
+            for q, sp in zip(quotes, attribute_with_linker(doc, quotes, predicted)):
                 q["speaker"] = sp
         return {"document_id": document_id, "entities": entities, "quotes": quotes}
 
     def attribute(self, document_id: str, text: str, quotes: list[dict]) -> list[Speaker]:
+        from ..analysis import analyse
         from ..cue_rules import attribute_with_linker
 
-        return attribute_with_linker(text, quotes)
+        return attribute_with_linker(analyse(text), quotes)
