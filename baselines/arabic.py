@@ -36,18 +36,18 @@ def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
     """Readings of a token with its proclitics removed, as ``(offset, normalized stem)``,
     the unstripped token first; ``offset`` is where a span naming the stem starts.
 
-    This is the clitic rule of the gold (``gold/GUIDELINES.md``, span boundaries): a span
-    starts at the token, or after a conjunction ``و ف``, or after the conjunction and a
-    preposition ``ب ل ك``. ``لل`` is the preposition ``ل`` with the article, whose alef is
-    dropped in writing: it reads as ``ال`` (to match ``الأمم``) but its offset stays before
-    ``لل``, because a boundary between the two lams cuts the article. ``لل`` may also be
-    ``ل`` + a word starting with ``ل`` (``للبنان``), a reading after the first lam.
+    This is the clitic rule of the gold (``gold/GUIDELINES.md`` §0, span boundaries): a span
+    starts at the token, or after its proclitics in Arabic's order, a conjunction ``و ف``
+    then a preposition ``ب ل ك``. ``لل`` is ``ل`` + the article with its alif dropped, or
+    ``ل`` + a word that begins with ``ل`` (``للبنان``): it reads both ways (``الامم``,
+    ``لبنان``), but no span starts between the two lams, so the offset of both readings
+    stays before ``لل`` (the word is taken whole, the preposition with it).
     A stem keeps at least two letters.
 
     >>> stems("وبباريس")
     [(0, 'وبباريس'), (1, 'بباريس'), (2, 'باريس')]
-    >>> stems("للأمم")
-    [(0, 'للامم'), (1, 'لامم'), (0, 'الامم')]
+    >>> stems("وللأمم")
+    [(0, 'وللامم'), (1, 'للامم'), (1, 'لامم'), (1, 'الامم')]
     """
     out = [(0, normalize(token))]
     bases = [0]
@@ -59,9 +59,10 @@ def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
         for b in list(bases):
             if token[b:b + 1] in PREPOSITIONS and len(normalize(token[b:])) > 3:
                 j = _skip(token, b)
-                out.append((j, normalize(token[j:])))
                 if token[b] == "ل" and token[j:j + 1] == "ل":
-                    out.append((b, "ا" + normalize(token[j:])))
+                    out += [(b, normalize(token[j:])), (b, "ا" + normalize(token[j:]))]
+                else:
+                    out.append((j, normalize(token[j:])))
     seen, uniq = set(), []
     for off, s in out:
         if (off, s) not in seen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field, ValidationError
@@ -15,8 +16,42 @@ from .spans import first_overlap
 from .text import QUOTE_MARKS
 from .yamlsafe import Path_, dotted, line_of, load_yaml
 
-PROCLITICS = "وفبلك"
-MAX_PROCLITICS = 3
+# A span may leave out the proclitics at the start of a word, in Arabic's order: a
+# conjunction (و ف), then a preposition (ب ل ك): «وبباريس» → «باريس». Nothing else may be cut.
+_PROCLITICS = re.compile("[وف]?[بلك]?")
+
+
+def boundary_problem(text: str, start: int, end: int) -> str | None:
+    """Why ``[start, end)`` may not be a span, or None when its boundaries are allowed.
+
+    A span starts and ends on a non-space character and ends at a word's end. It starts
+    at a word's start, or after the word's proclitics (an optional و or ف, then an optional
+    ب ل or ك), but never between the two lams of «لل»: ل + ال is written «لل» with the
+    alif dropped, and ل + a word that starts with ل («للبنان») looks the same, so a word
+    that starts with «لل» after its proclitic is taken whole.
+
+    >>> t = "وللمعارضة وبباريس"
+    >>> t[1:9], boundary_problem(t, 1, 9), t[12:17], boundary_problem(t, 12, 17)
+    ('للمعارضة', None, 'باريس', None)
+    >>> boundary_problem(t, 2, 9)
+    'starts between the two lams of «لل» (a word that starts with «لل» is taken whole)'
+    """
+    if text[start].isspace() or text[end - 1].isspace():
+        return "starts or ends with a space"
+    word = textmod.is_word_char
+    if end < len(text) and word(text[end]) and word(text[end - 1]):
+        return "ends inside a word"
+    if start == 0 or not (word(text[start]) and word(text[start - 1])):
+        return None
+    first = start
+    while first > 0 and word(text[first - 1]):
+        first -= 1
+    prefix = text[first:start]
+    if not _PROCLITICS.fullmatch(prefix):
+        return f"starts inside a word, after {prefix!r} (only a و or ف, then a ب ل or ك, may be left out)"
+    if prefix.endswith("ل") and text[start] == "ل":
+        return "starts between the two lams of «لل» (a word that starts with «لل» is taken whole)"
+    return None
 
 
 class SourceCluster(Model):
@@ -73,32 +108,19 @@ def read_source(path: Path) -> tuple[SourceFile, dict[Path_, int]]:
 class _Compiler:
     def __init__(self, src: SourceFile, text: str, path: Path, lines: dict[Path_, int]):
         self.src, self.text, self.path, self.lines = src, text, path, lines
-        self.tokens = textmod.tokenize(text)
-        self.token_starts = {t.start for t in self.tokens}
-        self.token_ends = {t.end for t in self.tokens}
         self.sentences = [Sentence(start=s.start, end=s.end) for s in textmod.split_sentences(text)]
 
     def fail(self, where: Path_, message: str) -> IsnadError:
         return IsnadError(message, file=str(self.path), line=line_of(self.lines, where), field=dotted(where))
-
-    def _token_of(self, offset: int) -> textmod.Segment | None:
-        for t in self.tokens:
-            if t.start <= offset < t.end:
-                return t
-        return None
 
     def span(self, anchor: Anchor, where: Path_) -> TextSpan:
         try:
             start, end = resolve(anchor, self.text)
         except ValueError as exc:
             raise self.fail(where, str(exc)) from None
-        if start not in self.token_starts:
-            tok = self._token_of(start)
-            prefix = self.text[tok.start:start] if tok else ""
-            if not (prefix and len(prefix) <= MAX_PROCLITICS and all(c in PROCLITICS for c in prefix)):
-                raise self.fail(where, f"span {anchor.text!r} starts inside a word (only proclitics {PROCLITICS} may be left out)")
-        if end not in self.token_ends:
-            raise self.fail(where, f"span {anchor.text!r} ends inside a word")
+        problem = boundary_problem(self.text, start, end)
+        if problem:
+            raise self.fail(where, f"span {anchor.text!r} {problem}")
         return TextSpan(start=start, end=end, text=self.text[start:end])
 
     def sentence_of(self, span: TextSpan) -> int | None:

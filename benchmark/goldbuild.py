@@ -13,7 +13,7 @@ import yaml
 from . import dataset
 from .agreement import compare
 from .errors import IsnadError
-from .gold_source import compile_source, read_source
+from .gold_source import boundary_problem, compile_source, read_source
 from .schema import Document
 from .spans import first_overlap
 from .yamlsafe import line_of
@@ -127,7 +127,24 @@ def _statistics(docs: list[Document], version: str) -> str:
         combos[key] = combos.get(key, 0) + 1
     lines += ["| quote type | speaker kind | quotes |", "|---|---|---|"]
     lines += [f"| {t} | {k} | {n} |" for (t, k), n in sorted(combos.items())] + [""]
-    return "\n".join(lines)
+    return "\n".join(lines + _speaker_skew(docs))
+
+
+def _speaker_skew(docs: list[Document]) -> list[str]:
+    """Quotes per speaker, and what always answering the most frequent speaker scores."""
+    names = {c.id: c.name_en for d in docs for c in d.clusters}
+    counts: dict[str, int] = {}
+    for q in (q for d in docs for q in d.quotes):
+        counts[q.speaker] = counts.get(q.speaker, 0) + 1
+    if not counts:
+        return []
+    total = sum(counts.values())
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = ["| speaker | quotes | share |", "|---|---|---|"]
+    lines += [f"| {names[k]} | {n} | {n / total:.0%} |" for k, n in ranked]
+    top, n = ranked[0]
+    return lines + ["", f"The speakers are skewed: {n} of {total} quotes are {names[top]}'s, so a system that "
+                        f"always answers {names[top]} gets {n / total:.0%} of the speakers right.", ""]
 
 
 def _agreement_table(agreement: dict) -> str:
@@ -185,6 +202,8 @@ def validate_document(doc: Document) -> list[str]:
             problems.append(f"{what}: offsets [{s.start}, {s.end}) out of range")
         elif doc.text[s.start:s.end] != s.text:
             problems.append(f"{what}: text {s.text!r} differs from its slice {doc.text[s.start:s.end]!r}")
+        elif cut := boundary_problem(doc.text, s.start, s.end):
+            problems.append(f"{what}: span {s.text!r} {cut}")
 
     for m in doc.entities:
         span_ok(f"entity {m.id}", m)

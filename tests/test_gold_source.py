@@ -62,7 +62,7 @@ BAD = [
     # (old, new, field, message part)
     ("{text: رياض حجاب, cluster: riyad-hijab}", "{text: رياض حجابي, cluster: riyad-hijab}", "entities[", "not found"),
     ("{text: رياض حجاب, cluster: riyad-hijab}", "{text: رياض حجاب, cluster: riyad-hijabb}", ".cluster", "unknown cluster"),
-    ("name_en: Riyad Hijab, label: PER}", "name_en: Riyad Hijab, label: PERSON}", ".label", "PER"),
+    ("name_en: Riyad Hijab, label: PER,", "name_en: Riyad Hijab, label: PERSON,", ".label", "PER"),
     ("{text: رياض حجاب, cluster: riyad-hijab}",
      "{text: رياض حجاب, cluster: riyad-hijab}\n  - {text: حجاب, cluster: riyad-hijab, context: رياض حجاب}",
      "entities[", "overlaps"),
@@ -127,3 +127,52 @@ def test_cli_exit_codes(scratch):
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and "not found" in bad.stderr
+
+
+@pytest.mark.parametrize("text,start,end,problem", [
+    ("وبباريس", 2, 7, None),                 # و + ب left out
+    ("فلروسيا", 2, 7, None),                 # ف + ل
+    ("وللمعارضة", 1, 9, None),               # a «لل» word whole, after its conjunction
+    ("للبنان", 0, 6, None),
+    ("وللمعارضة", 2, 9, "two lams"),         # between the lams of ل + ال
+    ("للبنان", 1, 6, "two lams"),            # ل + لبنان looks the same: taken whole
+    ("بريطانيا", 1, 8, None),                # a ب that is no proclitic cannot be told apart
+    ("الكلاسة", 1, 7, "inside a word"),      # ا is no proclitic
+    ("ببباريس", 2, 7, "inside a word"),      # two prepositions
+    ("لوباريس", 2, 7, "inside a word"),      # a preposition before a conjunction
+    ("باريس", 0, 4, "ends inside a word"),
+    ("قال باريس", 3, 9, "space"),
+])
+def test_boundary_rule(text, start, end, problem):
+    from benchmark.gold_source import boundary_problem
+
+    found = boundary_problem(text, start, end)
+    assert (found is None) if problem is None else (problem in found), found
+
+
+def test_a_span_between_the_lams_of_lil_is_refused_naming_file_line_field(scratch):
+    _edit(scratch, "  - {text: السورية, cluster: syrians, context: يجدد دعمه للمعارضة السورية}",
+          "  - {text: لمعارضة السورية, cluster: syrians, context: يجدد دعمه للمعارضة السورية}")
+    with pytest.raises(IsnadError) as err:
+        build_outputs(scratch)
+    assert err.value.file == str(scratch / SOURCE) and err.value.field == "entities[1]"
+    assert err.value.line == _line_of(scratch, "text: لمعارضة السورية")
+    assert "two lams" in str(err.value)
+
+
+def test_the_whole_lil_word_is_accepted(scratch):
+    _edit(scratch, "  - {text: السورية, cluster: syrians, context: يجدد دعمه للمعارضة السورية}",
+          "  - {text: للمعارضة السورية, cluster: syrians, occurrence: 0}")
+    docs = build_outputs(scratch)["gold/data/entities.jsonl"]
+    assert '"text": "للمعارضة السورية"' in docs
+
+
+def test_check_refuses_a_data_file_span_that_cuts_a_word(scratch):
+    import json
+
+    path = scratch / "gold/data/documents.jsonl"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    m = next(e for e in doc["entities"] if e["text"] == "الكلاسة")
+    m["start"], m["text"] = m["start"] + 1, m["text"][1:]
+    path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert any("cuts" in p or "inside a word" in p for p in check(scratch))

@@ -50,7 +50,7 @@ def test_score_json(perfect):
         assert set(fig) == {"precision", "recall", "f1", "ci"}, k
         assert fig["f1"] == 1.0
         assert set(fig["ci"]) == {"precision", "recall", "f1"}
-    assert re.fullmatch(r"isnad:[^|]+\|gold:1\.0\.0\+[0-9a-f]{8}\|match:overlap-greedy-jaccard\|norm:ar-v1"
+    assert re.fullmatch(r"isnad:[^|]+\|gold:" + re.escape(GOLD.version) + r"\+[0-9a-f]{8}\|match:overlap-greedy-jaccard\|norm:ar-v1"
                         r"\|boot:100\|seed:3", d["signature"])
     assert GOLD.sha256[:8] in d["signature"]
 
