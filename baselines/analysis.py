@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
 
-from .entities import Mention, Token, default_tagger, document_tokens
+from .arabic import stems
+from .entities import Mention, Token, default_tagger, document_tokens, known_word
 from .lexicon import Cue
 from .quotes import MarkedSpan, marked_spans
 
@@ -30,7 +31,7 @@ def find_cues(tokens: list[Token]) -> list[CueHit]:
     """Every reporting cue among ``tokens`` (proclitics و ف stripped)."""
     out = []
     for t in tokens:
-        hit = t.info.cue
+        hit = t.cue
         if hit is not None:
             out.append(CueHit(t.index, t.start + hit[0], t.end, hit[1], hit[0] > 0))
     return out
@@ -96,6 +97,17 @@ class Analysis:
     def mentions_ending_by(self, i: int) -> range:
         """Indexes into ``mentions``, last first, of the mentions ending at or before token ``i``."""
         return range(bisect_right(self.mention_lasts, i) - 1, -1, -1)
+
+    def clause_start(self, i: int) -> int:
+        """Character offset where content opening a clause on token ``i`` starts: after a
+        conjunction و ف (وتستعد -> تستعد), unless the whole token is a word the lexicons
+        know (وزير، وليد، واشنطن keep their first letter)."""
+        t = self.tokens[i]
+        if t.text[:1] in "وف" and not known_word(t.norm):
+            readings = stems(t.text, prepositions=False)
+            if len(readings) > 1:
+                return t.start + readings[1][0]
+        return t.start
 
     # -- people -------------------------------------------------------------------------
     def last_titled_person(self, words: tuple[str, ...], before: int) -> Mention | None:

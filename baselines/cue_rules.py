@@ -44,6 +44,7 @@ _SENTENCE_STOP = {".", "!", "?", "؟", "؛", ";"}
 _CLAUSE_PUNCT = {"،", ",", ".", ":", "؛", ";", "!", "?", "؟", "-", "–", "—"}
 _COMMAS = {"،", ","}
 _DASHES = {"-", "–", "—"}
+_SEPARATORS = _COMMAS | _DASHES | {":", "؛", ";"}
 _POSTPOSED = {"كما", "حسبما", "بحسب", "حسب", "وفق", "وفقا"}
 _CLAUSE_BREAKERS = _POSTPOSED | {"بحسبما"}
 _ADVERBIALS = {"اليوم", "امس", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعة", "السبت",
@@ -113,6 +114,7 @@ class _Reader:
         self.doc = doc
         self.toks = doc.tokens
         self.said: list[_Said] = []
+        self.taken_until = 0  # character offset: no quote may start before it
         self._comp: dict[int, int | None] = {}
 
     # -- words and positions ------------------------------------------------------------
@@ -125,7 +127,7 @@ class _Reader:
         if k < len(toks):
             end = self.doc.sentence_end(k)
             index = _complementizer_index()
-            for w in toks[k].info.stems:
+            for w in toks[k].stems:
                 for rest in index.get(w, ()):
                     j = k + 1 + len(rest)
                     if best is not None and j <= best:
@@ -210,17 +212,17 @@ class _Reader:
             if person is not None:
                 found = _span(person), person.last
             else:
-                words = title.words + tuple(_bare(w.norm) for w in toks[title.end:j] if w.info.arabic)
+                words = title.words + tuple(_bare(w.norm) for w in toks[title.end:j] if w.is_arabic)
                 earlier = doc.last_titled_person(words, t.start)
                 found = (_span(earlier) if earlier else {"start": t.start + title.offset, "end": toks[j - 1].end}), j
         elif _bare(t.norm) in _words()["speaker_nouns"]:
+            # with its adjectives («مصادر دبلوماسية غربية»), not a complement («لوكالة ...»: the addressee)
             j = k + 1
-            while j < limit and (toks[j].norm.endswith(_NISBA) and not toks[j].is_stop
-                                 or doc.mention_at.get(j) is not None and doc.mention_at[j].label == "NORP"):
-                j = doc.mention_at[j].last if j in doc.mention_at else j + 1  # «مصادر دبلوماسية غربية»
-            j = modifiers_end(toks, j, doc.mention_at)
+            while j < limit and toks[j].norm.endswith(_NISBA) and not toks[j].is_stop:
+                m = doc.mention_at.get(j)
+                j = m.last if m is not None else j + 1
             found = {"start": t.start, "end": toks[j - 1].end}, j
-        elif t.norm.startswith("ال") and t.info.arabic and not t.is_stop:
+        elif t.norm.startswith("ال") and t.is_arabic and not t.is_stop:
             # a definite noun phrase: a descriptor before a name (قالت الباحثة فلانة), or,
             # for a verb that reports a complementizer clause, the subject itself (قالت الحكومة إن)
             j = modifiers_end(toks, k + 1, doc.mention_at)
@@ -229,10 +231,10 @@ class _Reader:
                 found = _span(person), person.last
             elif "obj" not in hit.cue.frames and self._boundary(j, limit):
                 found = {"start": t.start, "end": toks[j - 1].end}, j
-        elif not hit.cue.participle and t.info.arabic and not t.is_stop and not t.is_title_word:
+        elif not hit.cue.participle and t.is_arabic and not t.is_stop and not t.is_title_word:
             # a word the lexicons do not know, ending at a clause boundary: a name
             j = k + 1
-            while j < limit and j - k < 3 and not self._boundary(j, limit) and toks[j].info.arabic \
+            while j < limit and j - k < 3 and not self._boundary(j, limit) and toks[j].is_arabic \
                     and not toks[j].is_stop and not toks[j].norm.startswith("ال") and toks[j].text[:1] != "و":
                 j += 1
             if self._boundary(j, limit):
@@ -304,8 +306,10 @@ class CueRulesBaseline:
                 break
             if k > s and k in doc.cue_at and rd.opens_clause(k):
                 break
-            if t.text in _COMMAS and k + 1 < end and toks[k + 1].norm in _CLAUSE_BREAKERS:
-                break
+            if t.text in _COMMAS and k + 1 < end and toks[k + 1].norm in _CLAUSE_BREAKERS | _RELATIVES:
+                break  # «، كما قال ...», or a relative clause in the reporter's voice («، الذي ...»)
+            if k > s and t.text[:1] == "و" and t.norm[1:] in _RELATIVES:
+                break  # «والذي ...»: background joined by و, not content
             k += 1
         while k > s and toks[k - 1].text in _CLAUSE_PUNCT:
             k -= 1
@@ -406,8 +410,32 @@ class CueRulesBaseline:
             return None, consumed  # the verb is repeated after its subject: the second one reports
         q = self._content(rd, hit, after, limit)
         if q is None:
+            q = self._postposed_clause(rd, hit)
+        if q is None:
             return None, consumed
         return dict(q, cue=cue_span, speaker=speaker), consumed
+
+    def _clause_before(self, rd: _Reader, o: int) -> int:
+        """First token of the clause that ends before token ``o``: after the last separator
+        (comma, colon, semicolon, dash) of the sentence, after a framing adjunct set off by
+        a comma, and never inside an earlier quote."""
+        doc, toks = rd.doc, rd.toks
+        lo = doc.sentence_start(o) if o < len(toks) else len(toks)
+        k = o
+        while k > lo and toks[k - 1].text not in _SEPARATORS and toks[k - 1].start >= rd.taken_until:
+            k -= 1
+        return k
+
+    def _postposed_clause(self, rd: _Reader, hit: CueHit) -> dict | None:
+        """«…، كما قال X» after an unquoted clause: the clause is the content."""
+        toks, c = rd.toks, hit.index
+        if hit.conjoined or c < 2 or toks[c - 1].norm not in _POSTPOSED or toks[c - 2].text not in _COMMAS:
+            return None
+        s = self._clause_before(rd, c - 2)
+        if c - 2 - s < 2:
+            return None
+        start, end = rd.doc.clause_start(s), toks[c - 3].end
+        return {"start": start, "end": end, "type": "mixed" if rd.doc.mark_inside(start, end) else "indirect"}
 
     def _standalone_mark(self, rd: _Reader, m: MarkedSpan, used_cues: set[int]) -> dict | None:
         """A quotation not claimed by a preceding cue: a postposed cue, or after a colon."""
@@ -422,8 +450,13 @@ class CueRulesBaseline:
         if hit is not None and not hit.conjoined and (toks[k].sentence == toks[o].sentence or k - c <= 2):
             used_cues.add(k)
             speaker, _, _ = rd.speaker(hit, k + 1)
-            return {"start": m.start, "end": m.end, "type": "direct",
-                    "cue": {"start": hit.start, "end": hit.end}, "speaker": speaker, "gender": hit.cue.gender}
+            cue = {"start": hit.start, "end": hit.end}
+            s = self._clause_before(rd, o)
+            if s < o:  # the quotation ends a clause: the postposed cue attributes the whole clause
+                return {"start": rd.doc.clause_start(s), "end": m.close + 1, "type": "mixed", "cue": cue,
+                        "speaker": speaker, "gender": hit.cue.gender}
+            return {"start": m.start, "end": m.end, "type": "direct", "cue": cue, "speaker": speaker,
+                    "gender": hit.cue.gender}
         if o > 0 and toks[o - 1].text == ":" and c - o - 2 >= 3:
             sp = None
             lo = doc.sentence_start(o)
@@ -444,23 +477,21 @@ class CueRulesBaseline:
         quotes: list[dict] = []
         used_marks: set[int] = set()
         used_cues: set[int] = set()
-        taken_until = 0  # character offset: no quote may start before it
         events = sorted([(c.start, 1, c) for c in doc.cues if not self._quoted(doc, c)]
                         + [(m.open, 0, m) for m in doc.marks], key=lambda e: (e[0], e[1]))
         for pos, kind, obj in events:
             if kind == 0:
                 m: MarkedSpan = obj
-                if m.open in used_marks or m.open < taken_until:
+                if m.open in used_marks or m.open < rd.taken_until:
                     continue
                 q = self._standalone_mark(rd, m, used_cues)
                 if q is None:
                     continue
                 used_marks.add(m.open)
-                taken_until = m.close + 1
                 gender = q.pop("gender")
             else:
                 hit: CueHit = obj
-                if hit.index in used_cues or hit.start < taken_until:
+                if hit.index in used_cues or hit.start < rd.taken_until:
                     continue
                 q, consumed = self._from_cue(rd, hit)
                 if q is None:
@@ -468,12 +499,12 @@ class CueRulesBaseline:
                 used_cues.add(hit.index)
                 used_cues.update(consumed)
                 used_marks.update(doc.marks_between(q["start"] - 1, q["end"]))
-                taken_until = q["end"]
                 gender = hit.cue.gender
+            rd.taken_until = max(rd.taken_until, q["end"], q["cue"]["end"] if q["cue"] else 0)
             quotes.append(q)
             if q["speaker"] is not None:
                 rd.said.append(_Said(q["speaker"], gender))
-        return quotes
+        return sorted(quotes, key=lambda q: q["start"])
 
     @staticmethod
     def _quoted(doc: Analysis, hit: CueHit) -> bool:

@@ -23,7 +23,7 @@ from benchmark.gcpause import gc_paused
 from benchmark.text import split_sentences, token_spans
 
 from .arabic import is_arabic_word, stems
-from .lexicon import cues, gazetteer, phrase_set, word_set
+from .lexicon import Cue, cues, gazetteer, phrase_set, word_set
 
 
 class Token:
@@ -54,6 +54,21 @@ class Token:
 
     def stem_set(self) -> set[str]:
         return set(self.info.stems)
+
+    @property
+    def stems(self) -> frozenset[str]:
+        """The normalized readings of the token (with and without its proclitics)."""
+        return self.info.stems
+
+    @property
+    def is_arabic(self) -> bool:
+        """Made of Arabic letters (and marks)."""
+        return self.info.arabic
+
+    @property
+    def cue(self) -> tuple[int, Cue] | None:
+        """The reporting cue this token is, as ``(offset after و ف, lexicon entry)``."""
+        return self.info.cue
 
     @property
     def is_stop(self) -> bool:
@@ -276,6 +291,14 @@ def _match(toks: list[Token], i: int, table, lengths: tuple[int, ...]) -> tuple[
     return None
 
 
+def known_word(word: str) -> bool:
+    """A normalized word the lexicons list as it stands: a given name, the first word of a
+    title, a place or an organisation, an organisation head, a function word or a cue."""
+    lex = _lex()
+    return word in lex.given or word in lex.title_words or word in lex.gaz_first or word in lex.heads \
+        or word in lex.stop or word in lex.cue_forms
+
+
 class TitleMatch(NamedTuple):
     """A title phrase found by :func:`title_at`: the token after it, the character offset
     in its first token where it starts (after proclitics), and its words (normalized,
@@ -394,15 +417,17 @@ class EntityTagger:
         a chain such as «فلان بن عبد الله آل فلان» is one name."""
         n = len(toks)
         j, words, sent = k, 0, toks[k].sentence if k < n else -1
+        surname = False  # the last word was a definite surname (حسن الترابي): only a link may follow
         while j < n and toks[j].sentence == sent:
             t = toks[j]
             f = t.info
             if j in covered or f.stop or f.title_word or len(t.norm) < 2:
                 break
             if t.norm in _NAME_LINKS:
+                surname = False
                 j += 1
                 continue
-            if words == limit:
+            if words == limit or surname:
                 break
             if j > k and t.text[:1] == "و" and t.norm not in lex.given:
                 break
@@ -411,8 +436,10 @@ class EntityTagger:
                 # word (حسن الترابي); a gazetteer word never continues one
                 if j == k or (t.norm,) in lex.gaz:
                     break
-                if toks[j - 1].norm not in _NAME_LINKS and words > 1:
-                    break
+                if toks[j - 1].norm not in _NAME_LINKS:
+                    if words > 1:
+                        break
+                    surname = True
             words += 1
             j += 1
         while j > k and toks[j - 1].norm in _NAME_LINKS:
@@ -463,8 +490,7 @@ class EntityTagger:
                 continue
             i = c
             hit = infos[i].given
-            end = self._name_run(toks, i + 1, lex, covered, limit=3) if i + 1 < len(toks) \
-                and toks[i + 1].sentence == toks[i].sentence else i + 1
+            end = max(i + 1, self._name_run(toks, i, lex, covered))
             if hit[1] in _NAME_LINKS and end == i + 1:
                 i += 1
                 continue

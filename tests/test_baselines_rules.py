@@ -185,3 +185,25 @@ def test_frequent_speaker_on_ties_and_on_given_quotes():
 def test_frequent_speaker_on_texts_without_people(text):
     pred = get_baseline("frequent-speaker").predict("d", text)
     assert all(q["speaker"] is None for q in pred["quotes"])
+
+
+# -- where the content ends and starts (GUIDELINES §3.3) --------------------------------------
+def test_a_relative_clause_joined_by_wa_or_a_comma_is_not_content_a_restrictive_one_is():
+    assert _quotes("وطالب النائب ماجد العمر بفتح المعبر والذي أغلق منذ أسابيع.") == [
+        ("بفتح المعبر", "indirect", "طالب", "ماجد العمر")]
+    assert _quotes("ودعا الوزير كمال منصور إلى إصلاح الطريق، الذي تضرر بفعل الأمطار.") == [
+        ("إصلاح الطريق", "indirect", "دعا", "كمال منصور")]
+    assert _quotes("وقال الوزير كمال منصور إن المشروع الذي أطلقته الحكومة سينجح.")[0][0] == \
+        "المشروع الذي أطلقته الحكومة سينجح"
+
+
+def test_a_postposed_cue_attributes_the_clause_before_it():
+    text = 'وفي سياق متصل، تستعد الحكومة لجولة مفاوضات "حاسمة"، كما قال الوزير كمال منصور.'
+    assert _quotes(text) == [('تستعد الحكومة لجولة مفاوضات "حاسمة"', "mixed", "قال", "كمال منصور")]
+    # content after the clause's conjunction و, which a known word keeps (ووزير = و + وزير)
+    text = "وتستعد الحكومة لجولة مفاوضات حاسمة، كما قال الوزير كمال منصور."
+    assert _quotes(text) == [("تستعد الحكومة لجولة مفاوضات حاسمة", "indirect", "قال", "كمال منصور")]
+    assert _quotes("ووزير المالية سيستقيل قريبا، كما قالت مصادر مطلعة.")[0][0] == "وزير المالية سيستقيل قريبا"
+    # a quotation with no clause around it stays a direct quote of the postposed cue
+    assert _quotes('"الاتفاق ولد ميتا"، قال المعارض سامي الخطيب.') == [
+        ("الاتفاق ولد ميتا", "direct", "قال", "سامي الخطيب")]

@@ -28,7 +28,7 @@ from typing import Any
 from benchmark.errors import IsnadError
 from benchmark.text import split_sentences, tokenize
 
-from ..base import Prediction, Speaker
+from ..base import Prediction, Speaker, most_overlapping
 from .parsing import LabelMapper, load_label_map, strip_span
 
 INSTALL_HINT = 'pip install torch==2.13.0 && pip install "isnad-bench[hf]"'
@@ -194,11 +194,7 @@ class HFTokenClassifier:
                 if not t.startswith("QUOTE"):
                     continue
                 qtype = t.split(":", 1)[1] if ":" in t else None
-                best, best_len = None, 0
-                for p in predicted:
-                    inter = min(e, p["end"]) - max(s, p["start"])
-                    if inter > best_len:
-                        best, best_len = p, inter
+                best = most_overlapping({"start": s, "end": e}, predicted)
                 if qtype is None:
                     marked = any(ch in text[max(0, s - 1):s + 1] for ch in "\"«“'")
                     qtype = "direct" if marked else (best["type"] if best else "indirect")
