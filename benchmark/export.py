@@ -270,16 +270,16 @@ def export_files(docs: list[Document], fmt: str) -> dict[str, str]:
 
 
 def export(docs: list[Document], fmt: str, out_dir: Path) -> list[str]:
-    """Write the export into ``out_dir`` (created if needed), each file through a temporary
-    sibling and an atomic rename; returns the files written."""
-    from .goldbuild import write_outputs
+    """Write the export into ``out_dir`` (created if needed), all or nothing through a
+    journal (:mod:`benchmark.transaction`); returns the files written."""
+    from .transaction import JOURNAL, commit
 
     files = export_files(docs, fmt)
     if out_dir.exists() and not out_dir.is_dir():
         raise IsnadError("not a directory", file=str(out_dir))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_outputs(out_dir, files)
+        commit(out_dir, out_dir / JOURNAL, {name: text.encode("utf-8") for name, text in files.items()}, tuple(files))
     except OSError as exc:
         raise IsnadError(f"cannot write the export: {exc.strerror or exc}", file=str(out_dir)) from None
     return [str(out_dir / name) for name in files]
