@@ -34,13 +34,20 @@ def _skip(token: str, i: int) -> int:
 
 def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
     """Readings of a token with its proclitics removed, as ``(offset, normalized stem)``,
-    the unstripped token first. ``و ف`` then ``ب ل ك`` are stripped; ``لل`` reads as
-    ``ال`` (offset after the first ``ل``). A stem keeps at least two letters.
+    the unstripped token first; ``offset`` is where a span naming the stem starts.
+
+    This is the clitic rule of the gold (``gold/GUIDELINES.md`` §0, span boundaries): a span
+    starts at the token, or after its proclitics in Arabic's order, a conjunction ``و ف``
+    then a preposition ``ب ل ك``. ``لل`` is ``ل`` + the article with its alif dropped, or
+    ``ل`` + a word that begins with ``ل`` (``للبنان``): it reads both ways (``الامم``,
+    ``لبنان``), but no span starts between the two lams, so the offset of both readings
+    stays before ``لل`` (the word is taken whole, the preposition with it).
+    A stem keeps at least two letters.
 
     >>> stems("وبباريس")
     [(0, 'وبباريس'), (1, 'بباريس'), (2, 'باريس')]
-    >>> stems("للأمم")
-    [(0, 'للامم'), (1, 'الامم')]
+    >>> stems("وللأمم")
+    [(0, 'وللامم'), (1, 'للامم'), (1, 'لامم'), (1, 'الامم')]
     """
     out = [(0, normalize(token))]
     bases = [0]
@@ -53,7 +60,7 @@ def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
             if token[b:b + 1] in PREPOSITIONS and len(normalize(token[b:])) > 3:
                 j = _skip(token, b)
                 if token[b] == "ل" and token[j:j + 1] == "ل":
-                    out.append((j, "ا" + normalize(token[j:])))
+                    out += [(b, normalize(token[j:])), (b, "ا" + normalize(token[j:]))]
                 else:
                     out.append((j, normalize(token[j:])))
     seen, uniq = set(), []
@@ -62,11 +69,6 @@ def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
             seen.add((off, s))
             uniq.append((off, s))
     return uniq
-
-
-def strip_article(stem: str) -> str:
-    """The stem without a leading ``ال`` (normalized input)."""
-    return stem[2:] if stem.startswith("ال") and len(stem) > 3 else stem
 
 
 def is_arabic_word(token: str) -> bool:

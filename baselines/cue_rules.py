@@ -1,266 +1,286 @@
 """The ``cue-rules`` baseline: Arabic reporting cues and complementizers, with a speaker linker.
 
-A cue (قال، أضاف، أكد/مؤكدا، دعا، شدد على ...) opens a quote. After its subject (VSO),
-a complementizer (إن، أن، بأن، إلى أن ...) opens indirect content that runs to the end of
-the clause; content that holds quotation marks is mixed; quotation marks after the
-subject (and an optional colon or «قائلا») are a direct quote. Verbs of the ``obj``
-frame (دعا، طالب، اتهم ...) take their complement as content. A quotation that is
-followed by «، قال ...» or «كما قال ...» is a direct quote of the postposed cue. Quoted
-names and titles with no cue are not quotes. The speaker is the subject after the cue,
-else a mention just before it (SVO), else, for a cue with no subject (pro-drop «وأضاف»,
-participles «مؤكدا»), the previous quote's speaker.
+The rules read the reporting clause of Arabic news prose::
+
+    [و|ف] CUE [قائلا] [SUBJECT [، NAME ،] [، الذي ... ،]] [ADJUNCTS] ( : «…» | «…» | COMPLEMENTIZER CONTENT | COMPLEMENT )
+
+- **Cue**: a reporting verb of ``cues.txt`` (قال، أضاف، أكد/مؤكدا، دعا، شدد على ...).
+- **Subject** (VSO), right after the cue: a person; an organisation or a country that
+  agrees with the verb in gender (قالت روسيا, but in دعا روسيا إلى the masculine verb makes
+  روسيا its object); a title phrase with its modifiers, naming the person after it or set
+  off by commas (apposition), or else resolved to the last person introduced with that
+  title, or kept as a nominal speaker; a common speaker noun (مسؤول، مصادر); an unknown
+  word that ends at a clause boundary (a name the lexicons do not know). A relative clause
+  after the subject (، الذي ... ،) describes it and is skipped.
+- **Adjuncts** between the subject and the content (في مؤتمر صحافي، اليوم السبت، خلال ...)
+  are skipped, quoted names inside them («اجتماعات "..."») included. A mention inside an
+  adjunct is never a speaker.
+- **Content**: a quotation after the subject or a colon is direct; after a complementizer
+  (إن، أن، بأن، إلى أن ...) the clause is indirect, mixed when it holds a quotation, direct
+  when it is one quotation; verbs of the ``obj`` frame (دعا، طالب، اتهم ...) take their
+  complement as content. Content runs to the end of the clause.
+- **Without a subject after the cue**: a mention just before it (SVO, «X، اتهم ...»); else,
+  for a dropped subject (وأضاف، وتابع، وأشار) and for participles (مؤكدا), the speaker of
+  the latest quote whose verb agrees in gender (أضاف / أضافت).
+- A quotation followed by «، قال ...» or «كما قال ...» (a cue with no conjunction) is a
+  direct quote of that postposed cue; a quotation after a colon with no cue is direct.
+  Quoted names and titles with no cue are not quotes, and a cue inside quotation marks
+  belongs to the quoted words.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
-from operator import attrgetter
+from dataclasses import dataclass
+from functools import lru_cache
 
-from .arabic import normalize
+from .analysis import Analysis, CueHit, analyse
 from .base import Prediction, Speaker, most_overlapping
-from .entities import EntityTagger, Mention, Token, _lex, default_tagger, document_tokens
-from .lexicon import Cue, complementizers
-from .quotes import QUOTE_MARKS, MarkedSpan, marked_spans
+from .entities import Mention, modifiers_end, title_at
+from .arabic import normalize
+from .lexicon import complementizers, word_set
+from .quotes import QUOTE_MARKS, MarkedSpan
 
-_PUNCT_STOP = {".", "!", "?", "؟", "؛", ";"}
+_SENTENCE_STOP = {".", "!", "?", "؟", "؛", ";"}
 _CLAUSE_PUNCT = {"،", ",", ".", ":", "؛", ";", "!", "?", "؟", "-", "–", "—"}
-_TRAILING_ATTRIBUTION = {"وفق", "وفقا", "حسب", "بحسب", "حسبما", "بحسبما", "على"}
+_COMMAS = {"،", ","}
+_DASHES = {"-", "–", "—"}
+_SEPARATORS = _COMMAS | _DASHES | {":", "؛", ";"}
 _POSTPOSED = {"كما", "حسبما", "بحسب", "حسب", "وفق", "وفقا"}
+_CLAUSE_BREAKERS = _POSTPOSED | {"بحسبما"}
 _ADVERBIALS = {"اليوم", "امس", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعة", "السبت",
                "ايضا", "كذلك", "مجددا", "مساء", "صباح"}
+_NISBA = ("ي", "ية", "يون", "يين", "يان")  # adjective endings (دبلوماسي، غربية)
 _SAYING = {"قائلا", "قائلة", "قائلين"}
-_CLAUSE_BREAKERS = (_TRAILING_ATTRIBUTION | _POSTPOSED) - {"على"}
+_RELATIVES = {"الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللواتي", "اللاتي"}
+#: tokens the adjunct zone between a subject and its content may span
+_ADJUNCT_REACH = 24
+#: the latest quotes whose speakers a dropped subject may refer to
+_ANTECEDENTS = 4
+#: a quotation of at most this many tokens inside the adjunct zone is a quoted name
+_QUOTED_NAME = 5
 
 
-@dataclass(frozen=True)
-class CueHit:
-    """A reporting cue at token ``index``: span without proclitics, and its lexicon entry."""
-
-    index: int
-    start: int
-    end: int
-    cue: Cue
+@lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset[str]]:
+    return {"prepositions": word_set("prepositions.txt"), "speaker_nouns": word_set("speaker_nouns.txt"),
+            "masculine_places": word_set("masculine_places.txt")}
 
 
-def find_cues(toks: list[Token]) -> list[CueHit]:
-    """Every reporting cue of the document (proclitics و ف stripped)."""
-    out = []
-    for t in toks:
-        hit = t.info.cue
-        if hit is not None:
-            out.append(CueHit(t.index, t.start + hit[0], t.end, hit[1]))
-    return out
+def _bare(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
-@dataclass
-class _Doc:
-    text: str
-    toks: list[Token]
-    mentions: list[Mention]
-    by_first: dict[int, Mention]
-    marks: list[MarkedSpan]
-    mark_by_open: dict[int, MarkedSpan]
-    cue_at: dict[int, CueHit]
-    # derived indexes (sentences are runs of consecutive tokens; mentions and marks are
-    # sorted and never overlap, so their starts and ends are both increasing)
-    _starts: list[int] = field(init=False, repr=False)
-    _sents: list[int] = field(init=False, repr=False)
-    mention_firsts: list[int] = field(init=False, repr=False)
-    mention_lasts: list[int] = field(init=False, repr=False)
-    mark_opens: list[int] = field(init=False, repr=False)
-    _titled: dict[str, tuple[list[int], list[Mention]]] = field(init=False, repr=False)
-    _comp: dict[int, int | None] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._starts = list(map(attrgetter("start"), self.toks))
-        self._sents = list(map(attrgetter("sentence"), self.toks))  # non-decreasing
-        self.mention_firsts = [m.first for m in self.mentions]
-        self.mention_lasts = [m.last for m in self.mentions]
-        self.mark_opens = [m.open for m in self.marks]
-        titled: dict[str, tuple[list[int], list[Mention]]] = {}
-        for m in self.mentions:
-            if m.label == "PER" and m.title:
-                for w in set(m.title):
-                    starts, ms = titled.setdefault(w, ([], []))
-                    starts.append(m.start)
-                    ms.append(m)
-        self._titled = titled
-        self._comp = {}
-
-    def sentence_end(self, i: int) -> int:
-        sents = self._sents
-        if i >= len(sents):  # content would start past the last token: nothing left
-            return len(sents)
-        return bisect_right(sents, sents[i], i)
-
-    def sentence_start(self, i: int) -> int:
-        sents = self._sents
-        return bisect_left(sents, sents[i], 0, i + 1)
-
-    def token_at(self, offset: int) -> int:
-        return max(0, bisect_right(self._starts, offset) - 1)
-
-    def last_titled_person(self, word: str, before: int) -> Mention | None:
-        """The last PER mention starting before ``before`` whose title holds ``word``."""
-        hit = self._titled.get(word)
-        if hit is None:
-            return None
-        k = bisect_left(hit[0], before) - 1
-        return hit[1][k] if k >= 0 else None
-
-
-def _prepare(text: str) -> _Doc:
-    toks = document_tokens(text)
-    mentions = default_tagger().tag(text, toks)
-    marks = marked_spans(text)
-    return _Doc(text, toks, mentions, {m.first: m for m in mentions}, marks,
-                {m.open: m for m in marks}, {c.index: c for c in find_cues(toks)})
-
-
-_COMP_INDEX: list = []
-
-
+@lru_cache(maxsize=1)
 def _complementizer_index() -> dict[str, tuple[tuple[str, ...], ...]]:
     """First word -> the rest of every complementizer starting with it, longest first."""
-    seqs = complementizers()
-    if not _COMP_INDEX or _COMP_INDEX[0] is not seqs:
-        index: dict[str, list[tuple[str, ...]]] = {}
-        for seq in seqs:
-            if seq:
-                index.setdefault(seq[0], []).append(seq[1:])
-        _COMP_INDEX[:] = [seqs, {w: tuple(sorted(r, key=len, reverse=True)) for w, r in index.items()},
-                          any(not seq for seq in seqs)]
-    return _COMP_INDEX[1]
-
-
-def _complementizer_at(doc: _Doc, k: int) -> int | None:
-    """Token index after a complementizer sequence starting at ``k``, else None."""
-    memo = doc._comp
-    if k in memo:
-        return memo[k]
-    index = _complementizer_index()
-    if _COMP_INDEX[2]:  # pragma: no cover - an empty complementizer matches anywhere
-        memo[k] = _complementizer_scan(doc, k)
-        return memo[k]
-    toks = doc.toks
-    best = None
-    if k < len(toks):
-        end = doc.sentence_end(k)
-        for w in toks[k].info.stems:
-            for rest in index.get(w, ()):
-                j = k + 1 + len(rest)
-                if best is not None and j <= best:
-                    break
-                if j <= end and all(toks[k + 1 + n].norm == r for n, r in enumerate(rest)):
-                    best = j
-                    break
-    memo[k] = best
-    return best
-
-
-def _complementizer_scan(doc: _Doc, k: int) -> int | None:
-    end = doc.sentence_end(k) if k < len(doc.toks) else k
+    index: dict[str, list[tuple[str, ...]]] = {}
     for seq in complementizers():
-        j = k + len(seq)
-        if j <= end and all(normalize(doc.toks[k + n].text) == w or (n == 0 and w in doc.toks[k].stem_set())
-                            for n, w in enumerate(seq)):
-            return j
-    return None
+        index.setdefault(seq[0], []).append(seq[1:])
+    return {w: tuple(sorted(r, key=len, reverse=True)) for w, r in index.items()}
 
 
 def _span(m) -> dict:
     return {"start": m.start, "end": m.end}
 
 
-class _Linker:
-    """Finds the subject of a cue and remembers the last speaker (for pro-drop)."""
+def mention_gender(m: Mention, text: str) -> str | None:
+    """Grammatical gender of a mention where Arabic fixes it: ``f`` for a country or city
+    (``m`` for the few masculine ones), the title's gender for a titled person
+    (وزيرة -> ``f``); None when unknown (organisations: broken plurals agree as feminine)."""
+    if m.label == "GPE":
+        return "m" if normalize(text[m.start:m.end]) in _words()["masculine_places"] else "f"
+    if m.label == "PER" and m.title:
+        return "f" if m.title[0].endswith("ة") else "m"
+    return None
 
-    def __init__(self, doc: _Doc) -> None:
+
+def _agrees(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == "p" or b == "p" or a == b
+
+
+@dataclass
+class _Said:
+    """A speaker already linked to a quote, with the gender of the verb that introduced it."""
+
+    speaker: dict
+    gender: str | None
+
+
+class _Reader:
+    """Reads the reporting clauses of one analysed text and remembers the speakers of the
+    quotes found so far (the antecedents of dropped subjects)."""
+
+    def __init__(self, doc: Analysis) -> None:
         self.doc = doc
-        self.last: dict | None = None
-        self.lex = _lex()
-        self.tagger = EntityTagger()
+        self.toks = doc.tokens
+        self.said: list[_Said] = []
+        self.taken_until = 0  # character offset: no quote may start before it
+        self._comp: dict[int, int | None] = {}
 
-    def _title_at(self, k: int) -> int | None:
-        hit = self.tagger._match(self.doc.toks, k, self.lex.titles, self.lex.title_max)
-        return hit[0] if hit else None
+    # -- words and positions ------------------------------------------------------------
+    def complementizer_end(self, k: int) -> int | None:
+        """Token index after a complementizer starting at token ``k``, else None."""
+        memo = self._comp
+        if k in memo:
+            return memo[k]
+        toks, best = self.toks, None
+        if k < len(toks):
+            end = self.doc.sentence_end(k)
+            index = _complementizer_index()
+            for w in toks[k].stems:
+                for rest in index.get(w, ()):
+                    j = k + 1 + len(rest)
+                    if best is not None and j <= best:
+                        break
+                    if j <= end and all(toks[k + 1 + n].norm == r for n, r in enumerate(rest)):
+                        best = j
+                        break
+        memo[k] = best
+        return best
 
-    def _resolve_nominal(self, k: int, end_title: int, before: int) -> dict | None:
-        """An earlier PER introduced with the same title word (e.g. «الوزير» -> a minister)."""
-        head = self.doc.toks[k].readings[-1][1]
-        head = head[2:] if head.startswith("ال") else head
-        m = self.doc.last_titled_person(head, before)
-        return _span(m) if m is not None else None
+    def in_adjunct(self, m: Mention) -> bool:
+        """The mention is the object of a preposition: attached (بباريس) or the word before."""
+        toks = self.toks
+        first = toks[m.first]
+        if m.start > first.start and first.text[m.start - first.start - 1] in "بلك":
+            return True
+        if m.first > 0:
+            prev = toks[m.first - 1]
+            if prev.sentence == first.sentence and prev.stem_set() & _words()["prepositions"]:
+                return True
+        return False
 
-    def subject_after(self, c: int) -> tuple[dict | None, int]:
-        """Speaker span named after the cue at token ``c`` and the token index after the
-        subject (``c + 1`` when there is none)."""
-        doc, toks = self.doc, self.doc.toks
-        end = min(doc.sentence_end(c), c + 12)
-        k = c + 1
-        first_title = None
-        while k < end:
-            t = toks[k]
-            if t.text in _CLAUSE_PUNCT or t.text in QUOTE_MARKS or _complementizer_at(doc, k) is not None \
-                    or k in doc.cue_at:
+    def opens_clause(self, k: int) -> bool:
+        """A cue at token ``k`` that starts a clause of its own (after و ف or a comma)."""
+        hit = self.doc.cue_at.get(k)
+        return hit is not None and (hit.conjoined or hit.cue.participle or
+                                    (k > 0 and self.toks[k - 1].text in _COMMAS))
+
+    def antecedent(self, gender: str | None) -> dict | None:
+        """The speaker of the latest quote whose verb agrees with ``gender``, among the last
+        few (a dropped subject refers to the recent discourse)."""
+        for s in reversed(self.said[-_ANTECEDENTS:]):
+            if _agrees(s.gender, gender):
+                return s.speaker
+        return None
+
+    # -- subjects -----------------------------------------------------------------------
+    def _name_after(self, j: int, limit: int) -> Mention | None:
+        """A person named right after ``j`` or set off by a comma (apposition)."""
+        doc, toks = self.doc, self.toks
+        m = doc.mention_at.get(j)
+        if m is not None and m.label == "PER":
+            return m
+        if j + 1 < limit and toks[j].text in _COMMAS:
+            m = doc.mention_at.get(j + 1)
+            if m is not None and m.label == "PER":
+                return m
+        return None
+
+    def _boundary(self, j: int, limit: int) -> bool:
+        """Token ``j`` may follow a subject: a clause boundary, a complementizer, a quotation
+        or a preposition opening an adjunct."""
+        if j >= limit:
+            return True
+        t = self.toks[j]
+        return (t.text in _CLAUSE_PUNCT or t.text in QUOTE_MARKS or self.complementizer_end(j) is not None
+                or bool(t.stem_set() & _words()["prepositions"]) or t.norm in _ADVERBIALS)
+
+    def subject_after(self, k: int, hit: CueHit) -> tuple[dict, int] | None:
+        """The subject starting at token ``k`` right after the cue: its speaker span and the
+        token index after it (an apposed name or a describing relative clause included)."""
+        doc, toks = self.doc, self.toks
+        limit = doc.sentence_end(k)
+        if k >= limit:
+            return None
+        t = toks[k]
+        if t.text in _CLAUSE_PUNCT or t.text in QUOTE_MARKS or self.complementizer_end(k) is not None \
+                or k in doc.cue_at:
+            return None
+        found: tuple[dict, int] | None = None
+        m = doc.mention_at.get(k)
+        if m is not None:
+            if m.label == "PER" and _agrees(mention_gender(m, doc.text), hit.cue.gender):
+                found = _span(m), m.last
+            elif m.label in ("ORG", "GPE") and _agrees(mention_gender(m, doc.text), hit.cue.gender):
+                found = _span(m), modifiers_end(toks, m.last, doc.mention_at)
+            else:
+                return None
+        elif (title := title_at(toks, k)) is not None:
+            j = modifiers_end(toks, title.end, doc.mention_at)
+            person = self._name_after(j, limit)
+            if person is not None:
+                found = _span(person), person.last
+            else:
+                words = title.words + tuple(_bare(w.norm) for w in toks[title.end:j] if w.is_arabic)
+                earlier = doc.last_titled_person(words, t.start)
+                found = (_span(earlier) if earlier else {"start": t.start + title.offset, "end": toks[j - 1].end}), j
+        elif _bare(t.norm) in _words()["speaker_nouns"]:
+            # with its adjectives («مصادر دبلوماسية غربية»), not a complement («لوكالة ...»: the addressee)
+            j = k + 1
+            while j < limit and toks[j].norm.endswith(_NISBA) and not toks[j].is_stop:
+                m = doc.mention_at.get(j)
+                j = m.last if m is not None else j + 1
+            found = {"start": t.start, "end": toks[j - 1].end}, j
+        elif t.norm.startswith("ال") and t.is_arabic and not t.is_stop:
+            # a definite noun phrase: a descriptor before a name (قالت الباحثة فلانة), or,
+            # for a verb that reports a complementizer clause, the subject itself (قالت الحكومة إن)
+            j = modifiers_end(toks, k + 1, doc.mention_at)
+            person = self._name_after(j, limit)
+            if person is not None:
+                found = _span(person), person.last
+            elif "obj" not in hit.cue.frames and self._boundary(j, limit):
+                found = {"start": t.start, "end": toks[j - 1].end}, j
+        elif not hit.cue.participle and t.is_arabic and not t.is_stop and not t.is_title_word:
+            # a word the lexicons do not know, ending at a clause boundary: a name
+            j = k + 1
+            while j < limit and j - k < 3 and not self._boundary(j, limit) and toks[j].is_arabic \
+                    and not toks[j].is_stop and not toks[j].norm.startswith("ال") and toks[j].text[:1] != "و":
+                j += 1
+            if self._boundary(j, limit):
+                found = {"start": t.start, "end": toks[j - 1].end}, j
+        if found is None:
+            return None
+        return found[0], self._skip_relative(found[1], limit)
+
+    def _skip_relative(self, j: int, limit: int) -> int:
+        """After a subject: «، الذي ... ،» (a relative clause describing it) is skipped."""
+        toks = self.toks
+        k = j + 1 if j < limit and toks[j].text in _COMMAS else j
+        if k < limit and toks[k].norm in _RELATIVES:
+            for e in range(k + 1, limit):
+                if toks[e].text in _COMMAS or toks[e].text == ":":
+                    return e
+            return limit
+        return j
+
+    def subject_before(self, c: int, hit: CueHit) -> dict | None:
+        """SVO: a person, organisation or country ending at most two tokens before the cue
+        (only commas between), in its sentence and not inside an adjunct."""
+        doc = self.doc
+        lo = doc.sentence_start(c)
+        for idx in doc.mentions_ending_by(c):
+            m = doc.mentions[idx]
+            if m.first < lo or c - m.last > 2:
                 break
-            m = doc.by_first.get(k)
-            if m is not None:
-                if m.label == "PER":
-                    return _span(m), m.last
-                if m.label in ("ORG", "GPE") and (k == c + 1 or first_title is not None):
-                    if first_title is None:
-                        return _span(m), m.last
-                    k = m.last
-                    continue
-                if m.label in ("NORP", "GPE", "ORG", "LOC") and first_title is not None:
-                    k = m.last
-                    continue
-                break
-            if k == c + 1 or first_title is not None:
-                te = self._title_at(k)
-                if te is not None:
-                    first_title = first_title if first_title is not None else k
-                    k = te
-                    continue
-            if first_title is not None and (t.norm.startswith("ال") or t.norm in ("باسم", "لدى")) \
-                    and not (t.stem_set() & self.lex.stop):
-                k += 1
-                continue
-            if first_title is None and k == c + 1 and t.norm in ("مسؤول", "مصدر", "مصادر", "مسؤولون", "مراقبون"):
-                first_title = k
-                k += 1
-                continue
-            break
-        if first_title is not None:
-            resolved = self._resolve_nominal(first_title, k, toks[first_title].start)
-            t0 = toks[first_title]
-            return resolved or {"start": t0.start + t0.readings[-1][0], "end": toks[k - 1].end}, k
-        return None, c + 1
-
-    def subject_before(self, c: int) -> dict | None:
-        """SVO: a PER/ORG/GPE mention ending at most two tokens before the cue, same sentence."""
-        lo = self.doc.sentence_start(c)
-        mentions = self.doc.mentions
-        # the mentions ending after ``c`` (a suffix of the sorted list) can neither match nor stop the scan
-        for idx in range(bisect_right(self.doc.mention_lasts, c) - 1, -1, -1):
-            m = mentions[idx]
-            if m.first >= lo and c - m.last <= 2 and m.label in ("PER", "ORG", "GPE"):
-                between = self.doc.toks[m.last:c]
-                if all(t.text in ("،", ",") for t in between):
-                    return _span(m)
-            if m.last <= lo:
+            if m.label in ("PER", "ORG", "GPE") and all(t.text in _COMMAS for t in self.toks[m.last:c]) \
+                    and not self.in_adjunct(m) and _agrees(mention_gender(m, doc.text), hit.cue.gender):
+                return _span(m)
+            if m.label not in ("NORP",):
                 break
         return None
 
-    def speaker(self, hit: CueHit) -> tuple[dict | None, int]:
-        if hit.cue.participle:
-            return self.last, hit.index + 1
-        sp, after = self.subject_after(hit.index)
-        if sp is None:
-            sp = self.subject_before(hit.index) or self.last
-        return sp, after
+    def speaker(self, hit: CueHit, k: int) -> tuple[dict | None, int, bool]:
+        """The speaker of the cue ``hit`` whose subject would start at token ``k``, the token
+        after the subject, and whether the subject was named after the cue."""
+        if not hit.cue.participle:
+            subject = self.subject_after(k, hit)
+            if subject is not None:
+                return subject[0], subject[1], True
+            before = self.subject_before(hit.index, hit)
+            if before is not None:
+                return before, k, False
+        return self.antecedent(hit.cue.gender), k, False
 
 
 class CueRulesBaseline:
@@ -268,221 +288,280 @@ class CueRulesBaseline:
 
     name = "cue-rules"
     description = ("Arabic reporting cues and complementizers for direct, indirect and mixed quotes; "
-                   "VSO/SVO/pro-drop speaker linking.")
+                   "VSO/SVO/apposition/pro-drop speaker linking.")
 
-    # -- content -----------------------------------------------------------------
-    def _clause_end(self, doc: _Doc, s: int) -> int:
+    # -- content -----------------------------------------------------------------------
+    def _clause_end(self, rd: _Reader, s: int) -> int:
         """Token index where reported content starting at ``s`` ends (exclusive)."""
-        toks, end = doc.toks, doc.sentence_end(s)
+        doc, toks = rd.doc, rd.toks
+        end = doc.sentence_end(s)
         k = s
         while k < end:
             t = toks[k]
-            m = doc.mark_by_open.get(t.start)
+            m = doc.mark_at.get(t.start)
             if m is not None:
                 k = doc.token_at(m.close) + 1
                 continue
-            if t.text in _PUNCT_STOP:
+            if t.text in _SENTENCE_STOP:
                 break
-            if k in doc.cue_at and k > s:
-                prev = toks[k - 1].text
-                if prev in ("،", ",") or t.text[:1] in "وف":
-                    break
-            if t.text in ("،", ",") and k + 1 < end and toks[k + 1].norm in _CLAUSE_BREAKERS:
+            if k > s and k in doc.cue_at and rd.opens_clause(k):
                 break
+            if t.text in _COMMAS and k + 1 < end and toks[k + 1].norm in _CLAUSE_BREAKERS | _RELATIVES:
+                break  # «، كما قال ...», or a relative clause in the reporter's voice («، الذي ...»)
+            if k > s and t.text[:1] == "و" and t.norm[1:] in _RELATIVES:
+                break  # «والذي ...»: background joined by و, not content
             k += 1
         while k > s and toks[k - 1].text in _CLAUSE_PUNCT:
             k -= 1
         return k
 
-    def _reported(self, doc: _Doc, s: int, e: int, qtype: str) -> dict | None:
+    def _reported(self, rd: _Reader, s: int, e: int, qtype: str) -> dict | None:
+        """The content ``[s, e)``: one quotation filling it is direct (the marks left out)."""
         if e <= s:
             return None
-        start, end = doc.toks[s].start, doc.toks[e - 1].end
-        # a quotation inside [start, end): the first one opening at or after ``start``
-        # closes first (the marks never overlap)
-        first = bisect_left(doc.mark_opens, start)
-        inside = first < len(doc.marks) and doc.marks[first].close < end
-        if qtype == "indirect" and inside:
+        doc, toks = rd.doc, rd.toks
+        mark = doc.mark_at.get(toks[s].start)
+        if mark is not None and doc.token_at(mark.close) == e - 1:
+            return {"start": mark.start, "end": mark.end, "type": "direct"}
+        start, end = toks[s].start, toks[e - 1].end
+        if qtype == "indirect" and doc.mark_inside(start, end):
             qtype = "mixed"
         return {"start": start, "end": end, "type": qtype}
 
-    def _direct_after(self, doc: _Doc, k: int, limit: int) -> MarkedSpan | None:
-        """A quotation opening at token ``k`` (after an optional «قائلا» and colon)."""
-        toks = doc.toks
+    def _direct_after(self, rd: _Reader, k: int, limit: int) -> MarkedSpan | None:
+        """A quotation opening at token ``k`` (after optional commas, «قائلا» and a colon)."""
+        toks = rd.toks
         while k < limit and (toks[k].text in (":", "،", ",") or toks[k].norm in _SAYING):
             k += 1
-        if k < limit:
-            return doc.mark_by_open.get(toks[k].start)
-        return None
+        return rd.doc.mark_at.get(toks[k].start) if k < limit else None
 
-    def analyse(self, text: str) -> tuple[list[dict], _Doc]:
-        """Quotes (with cue and speaker) and the prepared document."""
-        doc = _prepare(text)
-        link = _Linker(doc)
-        quotes: list[dict] = []
-        used_marks: set[int] = set()
-        used_cues: set[int] = set()
-        taken_until = 0  # character offset: no quote may start before it
-
-        events = sorted([(c.start, "cue", c) for c in doc.cue_at.values()]
-                        + [(m.open, "mark", m) for m in doc.marks], key=lambda e: e[0])
-        for pos, kind, obj in events:
-            if kind == "mark":
-                m: MarkedSpan = obj
-                if m.open in used_marks or m.open < taken_until:
-                    continue
-                q = self._standalone_mark(doc, link, m, used_cues)
-                if q:
-                    used_marks.add(m.open)
-                    quotes.append(q)
-                    taken_until = m.close + 1
-                    link.last = q["speaker"] or link.last
-                continue
-            hit: CueHit = obj
-            if hit.index in used_cues or hit.start < taken_until:
-                continue
-            q, consumed = self._from_cue(doc, link, hit)
-            if q is None:
-                continue
-            used_cues.add(hit.index)
-            used_cues.update(consumed)
-            opens = doc.mark_opens
-            used_marks.update(opens[bisect_left(opens, q["start"] - 1):bisect_left(opens, q["end"] + 1)])
-            quotes.append(q)
-            taken_until = q["end"]
-            if q["speaker"] is not None:
-                link.last = q["speaker"]
-        return quotes, doc
-
-    def _from_cue(self, doc: _Doc, link: _Linker, hit: CueHit) -> tuple[dict | None, set[int]]:
-        toks, c = doc.toks, hit.index
-        limit = doc.sentence_end(c)
-        speaker, after = link.speaker(hit)
-        cue_span = {"start": hit.start, "end": hit.end}
-        consumed: set[int] = set()
-        if c + 1 < limit and toks[c + 1].norm in _SAYING:
-            cue_span["end"] = toks[c + 1].end
-            consumed.add(c + 1)
-        # direct: a quotation right after the subject
-        mark = self._direct_after(doc, after, limit)
+    def _content(self, rd: _Reader, hit: CueHit, after: int, limit: int) -> dict | None:
+        """The content of the cue whose subject ends at ``after``."""
+        doc, toks, frames = rd.doc, rd.toks, hit.cue.frames
+        mark = self._direct_after(rd, after, limit)
         if mark is not None:
-            for k in range(after, doc.token_at(mark.open)):
-                consumed.add(k)
-            return {"start": mark.start, "end": mark.end, "type": "direct", "cue": cue_span,
-                    "speaker": speaker}, consumed
-        # indirect / mixed: a complementizer after the subject, adverbials allowed between
-        k, gap = after, 0
-        while k < limit and gap <= 6:
+            return {"start": mark.start, "end": mark.end, "type": "direct"}
+        s = after
+        while s < limit and (toks[s].text in _COMMAS or toks[s].norm in _ADVERBIALS):
+            s += 1
+        if s >= limit or toks[s].text in _SENTENCE_STOP:
+            return None
+        stripped = bool(toks[s].stem_set() & set(hit.cue.strip))
+        if stripped:
+            s += 1
+        comp = rd.complementizer_end(s) if s < limit else None
+        if comp is not None:
+            return self._reported(rd, comp, self._clause_end(rd, comp), "indirect")
+        adjunct = s < limit and bool(toks[s].stem_set() & _words()["prepositions"])
+        if "obj" in frames and (stripped or not adjunct or "comp" not in frames):
+            if s < limit and toks[s].text not in _CLAUSE_PUNCT and s not in doc.cue_at:
+                e = self._clause_end(rd, s)
+                if e - s >= 2:
+                    return self._reported(rd, s, e, "indirect")
+            return None
+        if "comp" not in frames:
+            return None
+        return self._after_adjuncts(rd, s, limit)
+
+    def _after_adjuncts(self, rd: _Reader, k: int, limit: int) -> dict | None:
+        """Content after the adjuncts starting at ``k``: a complementizer clause, or a
+        quotation after a colon."""
+        doc, toks = rd.doc, rd.toks
+        start = k
+        while k < limit and k - start <= _ADJUNCT_REACH:
             t = toks[k]
-            if t.text in _PUNCT_STOP or t.text in QUOTE_MARKS or (k in doc.cue_at and k > after):
-                break
-            if k == after and t.stem_set() & set(hit.cue.strip):
+            if t.text in _SENTENCE_STOP or (k in doc.cue_at and rd.opens_clause(k)):
+                return None
+            if t.text == ":":
+                mark = self._direct_after(rd, k, limit)
+                return {"start": mark.start, "end": mark.end, "type": "direct"} if mark is not None else None
+            if t.norm in _RELATIVES:
+                k = rd._skip_relative(k, limit)
+                if k >= limit or toks[k].text not in _COMMAS:
+                    return None
                 k += 1
                 continue
-            s = _complementizer_at(doc, k)
-            if s is not None and "comp" in hit.cue.frames:
-                q = self._reported(doc, s, self._clause_end(doc, s), "indirect")
-                return (dict(q, cue=cue_span, speaker=speaker) if q else None), consumed
-            if "obj" in hit.cue.frames and "comp" not in hit.cue.frames:
-                break
+            mark = doc.mark_at.get(t.start)
+            if mark is not None:
+                close = doc.token_at(mark.close)
+                if close - k - 1 > _QUOTED_NAME or close + 1 >= limit:
+                    return None
+                k = close + 1
+                continue
+            comp = rd.complementizer_end(k)
+            if comp is not None:
+                return self._reported(rd, comp, self._clause_end(rd, comp), "indirect")
             k += 1
-            gap += 1
-        if "obj" in hit.cue.frames:
-            s = after
-            while s < limit and (toks[s].text in ("،", ",") or toks[s].norm in _ADVERBIALS):
-                s += 1
-            if s < limit and toks[s].stem_set() & set(hit.cue.strip):
-                s += 1
-            s2 = _complementizer_at(doc, s) if s < limit else None
-            s = s2 if s2 is not None else s
-            if s < limit and toks[s].text not in _CLAUSE_PUNCT:
-                e = self._clause_end(doc, s)
-                if e - s >= 2:
-                    q = self._reported(doc, s, e, "indirect")
-                    return (dict(q, cue=cue_span, speaker=speaker) if q else None), consumed
-        return None, consumed
+        return None
 
-    def _standalone_mark(self, doc: _Doc, link: _Linker, m: MarkedSpan, used_cues: set[int]) -> dict | None:
-        """A quotation not claimed by a preceding cue: postposed cue, or after a colon."""
-        toks = doc.toks
+    # -- quotes ------------------------------------------------------------------------
+    def _from_cue(self, rd: _Reader, hit: CueHit) -> tuple[dict | None, set[int]]:
+        toks, c = rd.toks, hit.index
+        limit = rd.doc.sentence_end(c)
+        cue_span = {"start": hit.start, "end": hit.end}
+        consumed: set[int] = set()
+        k = c + 1
+        if k < limit and toks[k].norm in _SAYING:
+            cue_span["end"] = toks[k].end
+            consumed.add(k)
+            k += 1
+        speaker, after, named = rd.speaker(hit, k)
+        if named and after < limit and after in rd.doc.cue_at and not rd.doc.cue_at[after].cue.participle:
+            return None, consumed  # the verb is repeated after its subject: the second one reports
+        q = self._content(rd, hit, after, limit)
+        if q is None:
+            q = self._postposed_clause(rd, hit)
+        if q is None:
+            return None, consumed
+        return dict(q, cue=cue_span, speaker=speaker), consumed
+
+    def _clause_before(self, rd: _Reader, o: int) -> int:
+        """First token of the clause that ends before token ``o``: after the last separator
+        (comma, colon, semicolon, dash) of the sentence, after a framing adjunct set off by
+        a comma, and never inside an earlier quote."""
+        doc, toks = rd.doc, rd.toks
+        lo = doc.sentence_start(o) if o < len(toks) else len(toks)
+        k = o
+        while k > lo and toks[k - 1].text not in _SEPARATORS and toks[k - 1].start >= rd.taken_until:
+            k -= 1
+        return k
+
+    def _postposed_clause(self, rd: _Reader, hit: CueHit) -> dict | None:
+        """«…، كما قال X» after an unquoted clause: the clause is the content."""
+        toks, c = rd.toks, hit.index
+        if hit.conjoined or c < 2 or toks[c - 1].norm not in _POSTPOSED or toks[c - 2].text not in _COMMAS:
+            return None
+        s = self._clause_before(rd, c - 2)
+        if c - 2 - s < 2:
+            return None
+        start, end = rd.doc.clause_start(s), toks[c - 3].end
+        return {"start": start, "end": end, "type": "mixed" if rd.doc.mark_inside(start, end) else "indirect"}
+
+    def _standalone_mark(self, rd: _Reader, m: MarkedSpan, used_cues: set[int]) -> dict | None:
+        """A quotation not claimed by a preceding cue: a postposed cue, or after a colon."""
+        doc, toks = rd.doc, rd.toks
         o = doc.token_at(m.open)
         c = doc.token_at(m.close) + 1
         limit = len(toks)
         k = c
-        while k < limit and k - c < 3 and (toks[k].text in ("،", ",", "-", "–") or toks[k].norm in _POSTPOSED):
+        while k < limit and k - c < 3 and (toks[k].text in _COMMAS | _DASHES or toks[k].norm in _POSTPOSED):
             k += 1
-        if k < limit and k in doc.cue_at and toks[k].sentence == toks[o].sentence or \
-                k < limit and k in doc.cue_at and k - c <= 2:
-            hit = doc.cue_at[k]
+        hit = doc.cue_at.get(k) if k < limit else None
+        if hit is not None and not hit.conjoined and (toks[k].sentence == toks[o].sentence or k - c <= 2):
             used_cues.add(k)
-            if hit.cue.participle:
-                sp = link.last
-            else:
-                sp, _ = link.subject_after(k)
-                sp = sp or link.last
-            return {"start": m.start, "end": m.end, "type": "direct",
-                    "cue": {"start": hit.start, "end": hit.end}, "speaker": sp}
-        if o > 0 and toks[o - 1].text == ":" and min(c - 1, limit) - min(o + 1, limit) >= 3:
+            speaker, _, _ = rd.speaker(hit, k + 1)
+            cue = {"start": hit.start, "end": hit.end}
+            s = self._clause_before(rd, o)
+            if s < o:  # the quotation ends a clause: the postposed cue attributes the whole clause
+                return {"start": rd.doc.clause_start(s), "end": m.close + 1, "type": "mixed", "cue": cue,
+                        "speaker": speaker, "gender": hit.cue.gender}
+            return {"start": m.start, "end": m.end, "type": "direct", "cue": cue, "speaker": speaker,
+                    "gender": hit.cue.gender}
+        if o > 0 and toks[o - 1].text == ":" and c - o - 2 >= 3:
             sp = None
             lo = doc.sentence_start(o)
-            # the last mention ending by ``o - 1`` that starts in the sentence (mentions are
-            # sorted: once one starts before ``lo`` every earlier one does)
-            for idx in range(bisect_right(doc.mention_lasts, o - 1) - 1, -1, -1):
+            for idx in doc.mentions_ending_by(o - 1):
                 mm = doc.mentions[idx]
                 if mm.first < lo:
                     break
-                if mm.label in ("PER", "ORG", "GPE"):
+                if mm.label in ("PER", "ORG") and not rd.in_adjunct(mm):
                     sp = _span(mm)
                     break
             return {"start": m.start, "end": m.end, "type": "direct", "cue": None,
-                    "speaker": sp or link.last}
+                    "speaker": sp or rd.antecedent(None), "gender": None}
         return None
 
-    # -- interface ---------------------------------------------------------------
+    def read(self, doc: Analysis) -> list[dict]:
+        """Quotes of the analysed text, each with ``cue`` and ``speaker`` (spans or None)."""
+        rd = _Reader(doc)
+        quotes: list[dict] = []
+        used_marks: set[int] = set()
+        used_cues: set[int] = set()
+        events = sorted([(c.start, 1, c) for c in doc.cues if not self._quoted(doc, c)]
+                        + [(m.open, 0, m) for m in doc.marks], key=lambda e: (e[0], e[1]))
+        for pos, kind, obj in events:
+            if kind == 0:
+                m: MarkedSpan = obj
+                if m.open in used_marks or m.open < rd.taken_until:
+                    continue
+                q = self._standalone_mark(rd, m, used_cues)
+                if q is None:
+                    continue
+                used_marks.add(m.open)
+                gender = q.pop("gender")
+            else:
+                hit: CueHit = obj
+                if hit.index in used_cues or hit.start < rd.taken_until:
+                    continue
+                q, consumed = self._from_cue(rd, hit)
+                if q is None:
+                    continue
+                used_cues.add(hit.index)
+                used_cues.update(consumed)
+                used_marks.update(doc.marks_between(q["start"] - 1, q["end"]))
+                gender = hit.cue.gender
+            rd.taken_until = max(rd.taken_until, q["end"], q["cue"]["end"] if q["cue"] else 0)
+            quotes.append(q)
+            if q["speaker"] is not None:
+                rd.said.append(_Said(q["speaker"], gender))
+        return sorted(quotes, key=lambda q: q["start"])
+
+    @staticmethod
+    def _quoted(doc: Analysis, hit: CueHit) -> bool:
+        """The cue stands inside a quotation (it belongs to the quoted words)."""
+        from bisect import bisect_right
+
+        k = bisect_right(doc.mark_opens, hit.start) - 1
+        return k >= 0 and hit.end <= doc.marks[k].close
+
+    # -- interface ---------------------------------------------------------------------
     def predict(self, document_id: str, text: str) -> Prediction:
-        quotes, doc = self.analyse(text)
-        return {"document_id": document_id, "entities": [m.as_dict() for m in doc.mentions],
-                "quotes": [{k: q[k] for k in ("start", "end", "type", "cue", "speaker")} for q in quotes]}
+        doc = analyse(text)
+        return prediction(document_id, doc, self.read(doc))
 
     def attribute(self, document_id: str, text: str, quotes: list[dict]) -> list[Speaker]:
-        return attribute_with_linker(text, quotes)
+        return attribute_with_linker(analyse(text), quotes)
 
 
-def attribute_with_linker(text: str, quotes: list[dict], predicted: list[dict] | None = None) -> list[Speaker]:
+def prediction(document_id: str, doc: Analysis, quotes: list[dict]) -> Prediction:
+    """A prediction of the tagger's entities and the given quotes (scoring fields only)."""
+    return {"document_id": document_id, "entities": [m.as_dict() for m in doc.mentions],
+            "quotes": [{k: q[k] for k in ("start", "end", "type", "cue", "speaker")} for q in quotes]}
+
+
+def attribute_with_linker(doc: Analysis, quotes: list[dict], predicted: list[dict] | None = None) -> list[Speaker]:
     """Speakers of given quote spans: the speaker of the overlapping rule-based quote,
-    else the subject of the nearest cue before the quote in its sentence (or the cue
-    right after it), else the last speaker before it, else the nearest preceding PER."""
-    base = CueRulesBaseline()
+    else the speaker of the nearest cue before the quote in its sentence (or of the cue
+    right after it), else the latest speaker before it, else the nearest preceding person."""
     if predicted is None:
-        predicted, doc = base.analyse(text)
-    else:
-        doc = _prepare(text)
-    link = _Linker(doc)
+        predicted = CueRulesBaseline().read(doc)
+    toks = doc.tokens
     out: list[Speaker] = []
     for q in quotes:
         best = most_overlapping(q, predicted)
         if best is not None and best.get("speaker") is not None:
             out.append(best["speaker"])
             continue
-        earlier = [p for p in predicted if p["end"] <= q["start"] and p.get("speaker")]
-        link.last = earlier[-1]["speaker"] if earlier else None
-        i = doc.token_at(q["start"])
-        lo = doc.sentence_start(i) if doc.toks else 0
+        rd = _Reader(doc)
+        rd.said = [_Said(p["speaker"], None) for p in predicted if p["end"] <= q["start"] and p.get("speaker")]
         sp = None
-        for k in range(i - 1, lo - 1, -1):
-            if k in doc.cue_at:
-                sp, _ = link.speaker(doc.cue_at[k])
-                break
-        if sp is None and doc.toks:
-            j = doc.token_at(q["end"]) + 1
-            while j < len(doc.toks) and doc.toks[j].text in {"»", "”", '"', "،", ",", "“"} | _POSTPOSED:
-                j += 1
-            if j < len(doc.toks) and j in doc.cue_at:
-                sp, _ = link.speaker(doc.cue_at[j])
+        if toks:
+            i = doc.token_at(q["start"])
+            for k in range(i - 1, doc.sentence_start(i) - 1, -1):
+                if k in doc.cue_at:
+                    sp = rd.speaker(doc.cue_at[k], k + 1)[0]
+                    break
+            if sp is None:
+                j = doc.token_at(q["end"]) + 1
+                while j < len(toks) and (toks[j].text in QUOTE_MARKS | _COMMAS or toks[j].norm in _POSTPOSED):
+                    j += 1
+                if j < len(toks) and j in doc.cue_at:
+                    sp = rd.speaker(doc.cue_at[j], j + 1)[0]
         if sp is None:
-            sp = link.last
+            sp = rd.antecedent(None)
         if sp is None:
             per = [m for m in doc.mentions if m.label == "PER" and m.start < q["start"]]
             sp = _span(per[-1]) if per else None
         out.append(sp)
     return out
+

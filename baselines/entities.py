@@ -3,7 +3,12 @@
 Gazetteers of countries, cities, regions and organizations; nisba adjectives for NORP;
 organization patterns (``وزارة`` + definite genitive chain); titles followed by a name
 and common given names for PER; surnames of names already found, propagated through
-the document. Proclitics ``و ف ب ل ك`` are stripped when matching and left out of spans.
+the document. Proclitics ``و ف ب ل ك`` are stripped when matching and left out of spans,
+where the clitic rule of :func:`baselines.arabic.stems` puts the boundary; a given name is
+only read after ``و ف`` (``لدينا`` is "we have", not ل + a name).
+
+Public interface: :func:`document_tokens`, :class:`Token`, :class:`Mention`,
+:meth:`EntityTagger.tag` (:func:`default_tagger`) and :func:`title_at`.
 """
 
 from __future__ import annotations
@@ -12,12 +17,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, count
 from operator import attrgetter
+from typing import Mapping, NamedTuple
 
-from benchmark.gcpause import gc_paused
 from benchmark.text import split_sentences, token_spans
 
 from .arabic import is_arabic_word, stems
-from .lexicon import cues, gazetteer, phrase_set, word_set
+from .lexicon import Cue, cues, gazetteer, phrase_set, word_set
 
 
 class Token:
@@ -48,6 +53,31 @@ class Token:
 
     def stem_set(self) -> set[str]:
         return set(self.info.stems)
+
+    @property
+    def stems(self) -> frozenset[str]:
+        """The normalized readings of the token (with and without its proclitics)."""
+        return self.info.stems
+
+    @property
+    def is_arabic(self) -> bool:
+        """Made of Arabic letters (and marks)."""
+        return self.info.arabic
+
+    @property
+    def cue(self) -> tuple[int, Cue] | None:
+        """The reporting cue this token is, as ``(offset after و ف, lexicon entry)``."""
+        return self.info.cue
+
+    @property
+    def is_stop(self) -> bool:
+        """Not a word a name can hold: not Arabic, a function word or a reporting cue."""
+        return self.info.stop
+
+    @property
+    def is_title_word(self) -> bool:
+        """The first word of a title (``وزير``, ``الرئيس`` ...)."""
+        return self.info.title_word
 
     def _key(self) -> tuple:
         return (self.index, self.start, self.end, self.text, self.sentence, self.readings)
@@ -83,7 +113,7 @@ class _WordInfo:
         self.title_word = bool(self.stems & lex.title_words)
         self.al_any = any(s.startswith("ال") for _, s in self.readings)
         self.head = next(((off, s) for off, s in self.readings if s in lex.heads), None)
-        self.given = next(((off, s) for off, s in self.readings if s in lex.given), None)
+        self.given = next(((off, s) for off, s in conj if s in lex.given), None)
         # lengths of the gazetteer / title phrases that may start here, longest first
         self.gaz_lengths = _phrase_lengths(self.readings, lex.gaz_first)
         self.title_lengths = _phrase_lengths(self.readings, lex.title_first)
@@ -123,22 +153,22 @@ def document_tokens(text: str) -> list[Token]:
     append = out.append
     get = _INFO.get
     n = 0
-    with gc_paused():
-        for si, sent in enumerate(split_sentences(text)):
-            for start, end in token_spans(text, sent.start, sent.end):
-                tok = text[start:end]
-                info = get(tok)
-                if info is None:
-                    info = _word_info(tok)
-                append(Token(n, start, end, tok, si, None, info))
-                n += 1
+    for si, sent in enumerate(split_sentences(text)):
+        for start, end in token_spans(text, sent.start, sent.end):
+            tok = text[start:end]
+            info = get(tok)
+            if info is None:
+                info = _word_info(tok)
+            append(Token(n, start, end, tok, si, None, info))
+            n += 1
     return out
 
 
 @dataclass(frozen=True)
 class Mention:
     """A tagged entity: character span, label, token range ``[first, last)`` and, for a
-    PER found after a title, the title (normalized, without the article)."""
+    PER found after a title, the words of the title and its modifiers (normalized, without
+    the article: ``وزير الخارجية الأميركي`` -> ``("وزير", "خارجية", "اميركي")``)."""
 
     start: int
     end: int
@@ -152,7 +182,58 @@ class Mention:
 
 
 _NAME_LINKS = {"عبد", "ابو", "ابي", "بن", "ابن", "ال", "بنت", "دي", "دو", "فون", "فان", "لا"}
+_COMMAS = {"،", ","}
 _MODIFIER_WORDS = {"باسم", "لدى", "الرسمي", "العام", "الخاص", "الدائم", "السابق", "السابقة"}
+
+
+def _genitive_of(toks: list[Token], k: int, mentions: Mapping[int, Mention]) -> bool:
+    """Token ``k`` opens the «of ...» complement of a title: ``لل`` + noun (المتحدث
+    للحكومة), or ``ل`` + a noun followed by a definite word or a mention (المدير التنفيذي
+    لشركة النفط، رئيس المجلس لمدينة حلب). A name that starts with ``ل`` (لوران) is not
+    followed so."""
+    t = toks[k]
+    if t.text[:1] != "ل" or len(t.readings) < 2 or t.info.stop:
+        return False
+    if t.norm.startswith("لل"):
+        return True
+    nxt = k + 1
+    if nxt >= len(toks) or toks[nxt].sentence != t.sentence:
+        return False
+    m = mentions.get(nxt)
+    return (m is not None and m.first == nxt) or toks[nxt].norm.startswith("ال")
+
+
+def modifiers_end(tokens: list[Token], j: int, mentions: Mapping[int, Mention]) -> int:
+    """Index after the modifiers of a title (or a noun) ending before token ``j``, in its
+    sentence and at most eight tokens: nationality, place and organisation mentions
+    (``mentions`` maps a token index to the mention holding it), definite adjectives and
+    genitives, «لـ» + noun (:func:`_genitive_of`) and «باسم», «لدى»...
+
+    >>> toks = document_tokens("المدير الإقليمي لشركة النفط، سامي")
+    >>> modifiers_end(toks, 1, {})
+    4
+    """
+    n = len(tokens)
+    if j >= n:
+        return j
+    sent, k = tokens[j - 1].sentence if j else tokens[0].sentence, j
+    while k < n and tokens[k].sentence == sent and k - j < 8:
+        m = mentions.get(k)
+        if m is not None and m.first == k and m.label != "PER":
+            k = m.last
+            continue
+        t = tokens[k]
+        if t.norm in _MODIFIER_WORDS or (t.norm.startswith("ال") and not t.info.stop and not t.info.title_word) \
+                or _genitive_of(tokens, k, mentions):
+            k += 1
+            continue
+        break
+    return k
+
+
+def _bare(word: str) -> str:
+    """A normalized word without the article."""
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
 def _first_word_index(table) -> dict[str, tuple[int, ...]]:
@@ -167,9 +248,7 @@ def _first_word_index(table) -> dict[str, tuple[int, ...]]:
 @dataclass
 class _Lex:
     gaz: dict = field(default_factory=gazetteer)
-    gaz_max: int = 0
     titles: frozenset = field(default_factory=lambda: phrase_set("titles.txt"))
-    title_max: int = 0
     title_words: frozenset = frozenset()
     heads: frozenset = field(default_factory=lambda: word_set("org_heads.txt"))
     given: frozenset = field(default_factory=lambda: word_set("given_names.txt"))
@@ -179,8 +258,6 @@ class _Lex:
     title_first: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.gaz_max = max(len(k) for k in self.gaz)
-        self.title_max = max(len(k) for k in self.titles)
         self.title_words = frozenset(k[0] for k in self.titles)
         self.gaz_first = _first_word_index(self.gaz)
         self.title_first = _first_word_index(self.titles)
@@ -191,26 +268,54 @@ def _lex() -> _Lex:
     return _Lex()
 
 
-_PHRASE_INDEX: dict[int, tuple[object, dict[str, tuple[int, ...]]]] = {}
+def _match(toks: list[Token], i: int, table, lengths: tuple[int, ...]) -> tuple[int, int, tuple] | None:
+    """Longest phrase of ``table`` (lengths to try, longest first) starting at token ``i``,
+    its first token read without proclitics: ``(end token, offset in token i, key)``."""
+    if not lengths:
+        return None
+    tok = toks[i]
+    readings, sent, n = tok.readings, tok.sentence, len(toks)
+    for length in lengths:
+        j = i + length
+        if j > n or toks[j - 1].sentence != sent:
+            continue
+        if length == 1:  # the last length tried: one reading is a one-word phrase
+            return next(((j, off, (stem,)) for off, stem in readings if (stem,) in table), None)
+        rest = tuple([t.info.norm for t in toks[i + 1:j]])
+        for off, stem in readings:
+            key = (stem,) + rest
+            if key in table:
+                return j, off, key
+    return None
 
 
-def _phrase_index(table) -> dict[str, tuple[int, ...]]:
-    """:func:`_first_word_index` of ``table``, cached while the table lives."""
-    hit = _PHRASE_INDEX.get(id(table))
-    if hit is None or hit[0] is not table:
-        lex = _lex()
-        index = lex.gaz_first if table is lex.gaz else lex.title_first if table is lex.titles \
-            else _first_word_index(table)
-        hit = _PHRASE_INDEX[id(table)] = (table, index)
-    return hit[1]
+def known_word(word: str) -> bool:
+    """A normalized word the lexicons list as it stands: a given name, the first word of a
+    title, a place or an organisation, an organisation head, a function word or a cue."""
+    lex = _lex()
+    return word in lex.given or word in lex.title_words or word in lex.gaz_first or word in lex.heads \
+        or word in lex.stop or word in lex.cue_forms
 
 
-def _is_stop(tok: Token, lex: _Lex) -> bool:
-    if lex is _lex():
-        return tok.info.stop
-    if not is_arabic_word(tok.text):
-        return True
-    return any(s in lex.stop or s in lex.cue_forms for _, s in stems(tok.text, prepositions=False))
+class TitleMatch(NamedTuple):
+    """A title phrase found by :func:`title_at`: the token after it, the character offset
+    in its first token where it starts (after proclitics), and its words (normalized,
+    without the article)."""
+
+    end: int
+    offset: int
+    words: tuple[str, ...]
+
+
+def title_at(tokens: list[Token], i: int) -> TitleMatch | None:
+    """The longest title phrase (``titles.txt``) starting at token ``i``; None when none does.
+
+    >>> toks = document_tokens("ووزير الخارجية قال")
+    >>> title_at(toks, 0), title_at(toks, 2)
+    (TitleMatch(end=2, offset=1, words=('وزير', 'خارجية')), None)
+    """
+    hit = _match(tokens, i, _lex().titles, tokens[i].info.title_lengths)
+    return TitleMatch(hit[0], hit[1], tuple(_bare(w) for w in hit[2])) if hit else None
 
 
 _info_of = attrgetter("info")
@@ -262,41 +367,13 @@ class EntityTagger:
     def _span(toks: list[Token], i: int, j: int, off: int, label: str, title=None) -> Mention:
         return Mention(toks[i].start + off, toks[j - 1].end, label, i, j, title)
 
-    def _match(self, toks, i, table, maxlen) -> tuple[int, int, tuple] | None:
-        """Longest phrase of ``table`` starting at token ``i`` (first token clitic-stripped)."""
-        tok = toks[i]
-        lex = _lex()
-        if table is lex.gaz:
-            lengths = tok.info.gaz_lengths
-        elif table is lex.titles:
-            lengths = tok.info.title_lengths
-        else:
-            lengths = _phrase_lengths(tok.readings, _phrase_index(table))
-        if not lengths:
-            return None
-        readings, sent, n = tok.readings, tok.sentence, len(toks)
-        for length in lengths:
-            if length > maxlen:
-                continue
-            j = i + length
-            if j > n or toks[j - 1].sentence != sent:
-                continue
-            if length == 1:  # the last length tried: one reading is a one-word phrase
-                return next(((j, off, (stem,)) for off, stem in readings if (stem,) in table), None)
-            rest = tuple([t.info.norm for t in toks[i + 1:j]])
-            for off, stem in readings:
-                key = (stem,) + rest
-                if key in table:
-                    return j, off, key
-        return None
-
     def _gazetteer(self, toks, lex, add, covered, infos) -> None:
         i = 0
         for c in list(compress(count(), map(_gaz_cand, infos))):
             if c < i:
                 continue
             i = c
-            hit = self._match(toks, i, lex.gaz, lex.gaz_max)
+            hit = _match(toks, i, lex.gaz, infos[i].gaz_lengths)
             if hit:
                 j, off, key = hit
                 add(self._span(toks, i, j, off, lex.gaz[key]))
@@ -333,61 +410,73 @@ class EntityTagger:
                 i += 1
 
     def _name_run(self, toks, k, lex, covered, limit=4) -> int:
-        """End (exclusive) of the run of name-like tokens starting at ``k``."""
-        j, sent = k, toks[k].sentence if k < len(toks) else -1
-        while j < len(toks) and toks[j].sentence == sent and j - k < limit:
+        """End (exclusive) of the name starting at token ``k``: up to ``limit`` name words,
+        the links of Arabic name chains between them (بن، عبد، آل، أبو ...) not counted, so
+        a chain such as «فلان بن عبد الله آل فلان» is one name."""
+        n = len(toks)
+        j, words, sent = k, 0, toks[k].sentence if k < n else -1
+        surname = False  # the last word was a definite surname (حسن الترابي): only a link may follow
+        while j < n and toks[j].sentence == sent:
             t = toks[j]
             f = t.info
             if j in covered or f.stop or f.title_word or len(t.norm) < 2:
                 break
-            prev = toks[j - 1].norm if j > k else None
+            if t.norm in _NAME_LINKS:
+                surname = False
+                j += 1
+                continue
+            if words == limit or surname:
+                break
             if j > k and t.text[:1] == "و" and t.norm not in lex.given:
                 break
             if t.norm.startswith("ال"):
-                if j == k or t.norm in lex.gaz:
+                # a definite word ends a name, except after a link (عبد الله) or as a second
+                # word (حسن الترابي); a gazetteer word never continues one
+                if j == k or (t.norm,) in lex.gaz:
                     break
-                if prev not in _NAME_LINKS and j - k > 1:
-                    break
+                if toks[j - 1].norm not in _NAME_LINKS:
+                    if words > 1:
+                        break
+                    surname = True
+            words += 1
             j += 1
         while j > k and toks[j - 1].norm in _NAME_LINKS:
             j -= 1
         return j
 
     def _titled_persons(self, toks, lex, add, covered, infos) -> None:
+        """A name after a title and its modifiers («وزير الخارجية الكيني جون موانغي»), or
+        set off by commas after them (apposition: «الوزيرة الكينية، أمينة موسى،»)."""
         i = 0
+        n = len(toks)
         for c in list(compress(count(), map(_title_cand, infos))):
             if c < i or c in covered:
                 continue
             i = c
-            hit = self._match(toks, i, lex.titles, lex.title_max)
+            hit = _match(toks, i, lex.titles, infos[i].title_lengths)
             if hit is None:
                 i += 1
                 continue
             j, _, key = hit
             self._titles_at.update(range(i, j))
-            title = (key[0][2:] if key[0].startswith("ال") else key[0],) + key[1:]
             sent = toks[i].sentence
-            k, loose = j, []
-            while k < len(toks) and toks[k].sentence == sent and k - j < 8:
-                m = covered.get(k)
-                if m is not None and m.first == k and m.label != "PER":
-                    k = m.last
-                    continue
-                t = toks[k]
-                if t.norm in _MODIFIER_WORDS:
-                    k += 1
-                    continue
-                if t.norm.startswith("ال") and not t.info.stop and not t.info.title_word:
-                    loose.append(k)
-                    k += 1
-                    continue
-                break
-            end = self._name_run(toks, k, lex, covered) if k < len(toks) and toks[k].sentence == sent else k
+            k = modifiers_end(toks, j, covered)
+            title = tuple(_bare(w) for w in key) + tuple(_bare(toks[x].norm) for x in range(j, k)
+                                                         if toks[x].info.arabic)
+            end = self._name_run(toks, k, lex, covered) if k < n and toks[k].sentence == sent else k
             if end > k:
                 add(self._span(toks, k, end, 0, "PER", title))
                 i = end
                 continue
-            if loose and loose[-1] == k - 1 and not toks[k - 1].norm.endswith(("ي", "ية", "ين", "ون")):
+            if k + 1 < n and toks[k].text in _COMMAS and toks[k + 1].sentence == sent:
+                end = self._name_run(toks, k + 1, lex, covered)
+                if end > k + 1 and (end == n or toks[end].sentence != sent or toks[end].text in _COMMAS):
+                    add(self._span(toks, k + 1, end, 0, "PER", title))
+                    i = end
+                    continue
+            last = toks[k - 1]
+            if k > j and k - 1 not in covered and last.norm.startswith("ال") and last.info.head is None \
+                    and not last.norm.endswith(("ي", "ية", "ين", "ون")):
                 add(self._span(toks, k - 1, k, 0, "PER", title))
             i = max(j, k)
 
@@ -399,8 +488,7 @@ class EntityTagger:
                 continue
             i = c
             hit = infos[i].given
-            end = self._name_run(toks, i + 1, lex, covered, limit=3) if i + 1 < len(toks) \
-                and toks[i + 1].sentence == toks[i].sentence else i + 1
+            end = max(i + 1, self._name_run(toks, i, lex, covered))
             if hit[1] in _NAME_LINKS and end == i + 1:
                 i += 1
                 continue
@@ -410,7 +498,8 @@ class EntityTagger:
     def _surnames(self, toks, lex, add, covered, mentions, infos=None) -> None:
         names = {}
         for m in mentions:
-            if m.label == "PER" and m.last - m.first >= 2:
+            # the word after a link (بن فلان، آل فلان) is not used alone for the person
+            if m.label == "PER" and m.last - m.first >= 2 and toks[m.last - 2].norm not in _NAME_LINKS:
                 last = toks[m.last - 1].norm
                 if len(last) >= 3 and last not in lex.stop:
                     names[last] = m

@@ -86,25 +86,35 @@ def gazetteer() -> dict[tuple[str, ...], str]:
 
 @dataclass(frozen=True)
 class Cue:
-    """A reporting verb: its lemma, frame and the prepositions stripped from its complement."""
+    """One form of a reporting verb: its lemma, frames, the prepositions stripped from its
+    complement, whether it is a circumstantial participle, and its gender (``m``, ``f``,
+    or ``p`` for plural), which a dropped subject must agree with."""
 
     lemma: str
     frames: tuple[str, ...]
     strip: tuple[str, ...]
     participle: bool
+    gender: str
+
+
+_GENDERS = ("m", "f", "p")
 
 
 @lru_cache(maxsize=None)
 def cues() -> dict[str, Cue]:
-    """Normalized cue form -> Cue."""
+    """Normalized cue form -> Cue (``cues.txt``: perfect, imperfect and participle forms,
+    each column masculine, feminine, plural)."""
     table: dict[str, Cue] = {}
     for line in read_lines("cues.txt"):
-        lemma, frame, strip, forms = (x.strip() for x in line.split("|"))
+        lemma, frame, strip, *columns = (x.strip() for x in line.split("|"))
+        if len(columns) != 3 or any(len(forms.split()) != 3 for forms in columns):
+            raise ValueError(f"cues.txt: {line!r} needs three columns of three forms (m f p)")
         strip_t = tuple(normalize(x) for x in strip.split() if x != "-")
-        for form in forms.split():
-            f = normalize(form)
-            part = form != lemma and not form.endswith("وا") and form.endswith(("ا", "ة", "ين"))
-            table.setdefault(f, Cue(normalize(lemma), tuple(frame.split(",")), strip_t, bool(part)))
+        for column, forms in enumerate(columns):
+            for gender, form in zip(_GENDERS, forms.split()):
+                if form != "-":
+                    table.setdefault(normalize(form), Cue(normalize(lemma), tuple(frame.split(",")), strip_t,
+                                                          column == 2, gender))
     return table
 
 

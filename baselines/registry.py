@@ -15,6 +15,7 @@ _REGISTRY: dict[str, str] = {
     "null": "baselines.simple:NullBaseline",
     "quote-marks": "baselines.simple:QuoteMarksBaseline",
     "cue-rules": "baselines.cue_rules:CueRulesBaseline",
+    "frequent-speaker": "baselines.frequent:FrequentSpeakerBaseline",
     "supervised": "baselines.supervised:SupervisedBaseline",
 }
 
@@ -22,7 +23,9 @@ _DESCRIPTIONS: dict[str, str] = {
     "null": "Predicts nothing (the floor of every metric).",
     "quote-marks": "Direct quotes from quotation marks alone; speaker = nearest preceding PER mention.",
     "cue-rules": "Arabic reporting cues and complementizers for direct, indirect and mixed quotes; "
-                 "VSO/SVO/pro-drop speaker linking.",
+                 "VSO/SVO/apposition/pro-drop speaker linking.",
+    "frequent-speaker": "The cue-rules quotes, each attributed to the person the text mentions most "
+                        "(the floor that speaker choice must beat).",
     "supervised": "Cross-validated (5-fold over gold sentences) logistic-regression token tagger "
                   "for entities and quotes; speakers by the cue-rules linker.",
 }

@@ -20,11 +20,12 @@ from typing import Any
 
 from benchmark.text import split_sentences, tokenize
 
+from .analysis import Analysis, analyse
 from .arabic import normalize, stems
 from .base import Prediction, Speaker
-from .cue_rules import attribute_with_linker, find_cues
-from .entities import default_tagger, document_tokens
-from .lexicon import complementizers, cues, gazetteer, word_set
+from .cue_rules import attribute_with_linker
+from .entities import default_tagger
+from .lexicon import complementizers, cues, word_set
 from .quotes import PAIRS, QUOTE_MARKS
 
 K_FOLDS = 5
@@ -186,27 +187,30 @@ def decode_iob(tags: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _entity_start(token: str, start: int) -> int:
-    """Start of an entity on a token without its proclitics (generic rules)."""
-    gaz = gazetteer()
-    readings = stems(token)
-    if readings[0][1] in gaz or readings[0][1] in word_set("given_names.txt"):
-        return start
-    for off, s in readings[1:]:
-        if s.startswith("ال") or (s,) in gaz:
-            return start + off
-    off = readings[1][0] if len(readings) > 1 and token[:1] in "وف" else 0
-    return start + off
+def _entity_start(doc: Analysis, k: int) -> int:
+    """Start of an entity whose first token is token ``k``: after proclitics only when the
+    rest is a word the tagger or the text attests (a tagger mention starting there, or the
+    rest standing alone elsewhere in the text), so no span cuts a word (وليد stays whole)."""
+    tok = doc.tokens[k]
+    m = doc.mention_at.get(k)
+    if m is not None:
+        return m.start
+    bare = doc.bare_words
+    for off, stem in tok.readings[1:]:
+        if off and stem in bare:
+            return tok.start + off
+    return tok.start
 
 
-def _predict_sentence(model: TokenTagger, text: str, starts: list[int], ends: list[int],
+def _predict_sentence(model: TokenTagger, doc: Analysis, starts: list[int], ends: list[int],
                       sent_start: int, sent_end: int) -> tuple[list[dict], list[dict]]:
+    text = doc.text
     tokens = [text[a:b] for a, b in zip(starts, ends)]
     tags = _tagger_tags(text[sent_start:sent_end], starts, ends, sent_start)
     ner, quo = model.tag(sentence_features(tokens, tags))
     ents, quotes = [], []
     for a, b, lab in decode_iob(ner):
-        s = _entity_start(tokens[a], starts[a])
+        s = _entity_start(doc, doc.token_at(starts[a]))
         if s < ends[b - 1]:
             ents.append({"start": s, "end": ends[b - 1], "label": lab})
     for a, b, typ in decode_iob(quo):
@@ -220,16 +224,15 @@ def _predict_sentence(model: TokenTagger, text: str, starts: list[int], ends: li
     return ents, quotes
 
 
-def _finish(document_id: str, text: str, ents: list[dict], quotes: list[dict]) -> Prediction:
+def _finish(document_id: str, doc: Analysis, ents: list[dict], quotes: list[dict]) -> Prediction:
     """Add cues and speakers (cue-rules linker) to predicted quotes."""
+    text = doc.text
     quotes = sorted(quotes, key=lambda q: q["start"])
-    toks = document_tokens(text)
-    cue_hits = find_cues(toks)
-    speakers = attribute_with_linker(text, quotes)
+    speakers = attribute_with_linker(doc, quotes)
     out = []
     for q, sp in zip(quotes, speakers):
-        before = [c for c in cue_hits if c.end <= q["start"] and text[c.end:q["start"]].count(".") == 0]
-        after = [c for c in cue_hits if c.start >= q["end"] and c.start - q["end"] <= 12]
+        before = [c for c in doc.cues if c.end <= q["start"] and text[c.end:q["start"]].count(".") == 0]
+        after = [c for c in doc.cues if c.start >= q["end"] and c.start - q["end"] <= 12]
         cue = before[-1] if before else (after[0] if after else None)
         out.append({"start": q["start"], "end": q["end"], "type": q["type"],
                     "cue": {"start": cue.start, "end": cue.end} if cue else None, "speaker": sp})
@@ -238,13 +241,14 @@ def _finish(document_id: str, text: str, ents: list[dict], quotes: list[dict]) -
 
 def predict_text(model: TokenTagger, document_id: str, text: str) -> Prediction:
     """Predict any text with one model (benchmark sentence splitting and tokenization)."""
+    doc = analyse(text)
     ents, quotes = [], []
     for s in split_sentences(text):
         toks = tokenize(text, s.start, s.end)
-        e, q = _predict_sentence(model, text, [t.start for t in toks], [t.end for t in toks], s.start, s.end)
+        e, q = _predict_sentence(model, doc, [t.start for t in toks], [t.end for t in toks], s.start, s.end)
         ents += e
         quotes += q
-    return _finish(document_id, text, ents, quotes)
+    return _finish(document_id, doc, ents, quotes)
 
 
 # -- cross-validation ---------------------------------------------------------------
@@ -274,6 +278,7 @@ def cross_validated_predictions(sentences_rows: list[dict], text: str, document_
     rows = sorted(sentences_rows, key=lambda r: r["start"])
     pool = training_rows if training_rows is not None else rows
     fold = {r["id"]: fold_of(i, k) for i, r in enumerate(rows)}
+    doc = analyse(text)
     ents, quotes = [], []
     cv = CrossValidation(prediction={}, fold_of_sentence=fold)
     for f in range(min(k, len(rows))):
@@ -282,10 +287,10 @@ def cross_validated_predictions(sentences_rows: list[dict], text: str, document_
         model = TokenTagger.fit(train)
         cv.trained_on[f] = model.trained_on
         for r in test:
-            e, q = _predict_sentence(model, text, r["token_starts"], r["token_ends"], r["start"], r["end"])
+            e, q = _predict_sentence(model, doc, r["token_starts"], r["token_ends"], r["start"], r["end"])
             ents += e
             quotes += q
-    cv.prediction = _finish(document_id, text, ents, quotes)
+    cv.prediction = _finish(document_id, doc, ents, quotes)
     return cv
 
 
@@ -339,4 +344,4 @@ class SupervisedBaseline:
         return predict_text(_full_model(self.sentences_path), document_id, text)
 
     def attribute(self, document_id: str, text: str, quotes: list[dict]) -> list[Speaker]:
-        return attribute_with_linker(text, quotes)
+        return attribute_with_linker(analyse(text), quotes)

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from baselines.registry import get_baseline
+from baselines.registry import get_baseline, list_baselines
 from baselines.run import predict_gold, predict_text
 from benchmark import load_gold, score
 from benchmark.errors import IsnadError
 from benchmark.gold import Gold
 from benchmark.goldbuild import compile_file
 
-FIXTURE = Path(__file__).parent / "fixtures" / "second_article"
-RULES = ("quote-marks", "cue-rules")
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE = FIXTURES / "second_article"
+NAMES = [n for n, _ in list_baselines()]
 
 
 @pytest.fixture(scope="module")
@@ -38,20 +39,115 @@ def test_second_article_gold_has_every_case(second):
     assert "\"الأمة\"" in doc.text and not any(q.text == "الأمة" for q in doc.quotes)
 
 
+#: the issue's targets for cue-rules on the end-to-end track (quotes overlap F1, attribution F1)
+TARGETS = {"quotes.overlap": 0.90, "attribution.end_to_end": 0.75}
+
+
 def test_seed_targets():
-    # measured, not tuned toward: the issue's targets for the rules baselines on the seed
+    # measured, not tuned toward: the rules come from Arabic news grammar in general
     cue = _figures("cue-rules", load_gold())
-    assert cue["quotes.overlap"] >= 0.75 and cue["attribution.end_to_end"] >= 0.6
+    for key, target in TARGETS.items():
+        assert cue[key] >= target, (key, cue[key])
+    floor = _figures("frequent-speaker", load_gold())
+    assert floor["quotes.overlap"] == cue["quotes.overlap"]  # the same quotes ...
+    assert floor["attribution.end_to_end"] < cue["attribution.end_to_end"]  # ... a worse speaker choice
     marks, null = _figures("quote-marks", load_gold()), _figures("null", load_gold())
     assert all(marks[k] > null[k] for k in marks) and all(v == 0 for v in null.values())
 
 
-@pytest.mark.parametrize("name", RULES)
-def test_rules_baselines_generalize_to_a_new_article(name, second):
-    seed, new = _figures(name, load_gold()), _figures(name, second)
-    for key in ("quotes.overlap", "attribution.end_to_end"):
-        assert abs(seed[key] - new[key]) <= 0.35, (key, seed[key], new[key])
-    assert new["quotes.overlap"] >= 0.5
+def test_cue_rules_score_at_least_as_well_on_a_new_article(second):
+    seed, new = _figures("cue-rules", load_gold()), _figures("cue-rules", second)
+    for key, target in TARGETS.items():
+        assert new[key] >= target, (key, new[key])
+        assert new[key] >= seed[key], (key, seed[key], new[key])
+    assert _figures("frequent-speaker", second)["attribution.end_to_end"] < new["attribution.end_to_end"]
+
+
+@pytest.mark.parametrize("gold_name", ["seed", "second"])
+def test_quote_marks_finds_every_direct_quote_of_either_article(gold_name, second):
+    # what the quote-marks baseline is for: every gold direct quote is a quotation-mark pair
+    gold = load_gold() if gold_name == "seed" else second
+    doc = gold.documents[0]
+    pred = get_baseline("quote-marks").predict(doc.id, doc.text)
+    spans = {(q["start"], q["end"]) for q in pred["quotes"]}
+    direct = [(q.start, q.end) for q in doc.quotes if q.type.value == "direct"]
+    assert direct and all(d in spans for d in direct)
+
+
+# -- no span cuts a word ----------------------------------------------------------------------
+#: what may be left out before a span inside a token (gold/GUIDELINES.md, span boundaries):
+#: a conjunction, a preposition, or both
+PROCLITIC_PREFIXES = {"و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"}
+
+
+def _documents() -> list[tuple[str, Gold]]:
+    """The seed and every fixture article (each with its gold)."""
+    out = [("seed", load_gold())]
+    for folder in sorted(p for p in FIXTURES.iterdir() if (p / "gold.yaml").is_file()):
+        doc, version = compile_file(folder / "gold.yaml", folder)
+        out.append((folder.name, Gold((doc,), version, "0" * 64, folder)))
+    return out
+
+
+def _cut_words(doc, spans: list[tuple[str, dict]]) -> list[str]:
+    """The spans that start or end inside a word. A span may start inside a token only after
+    a proclitic prefix, and only where the rest of the token is a word in its own right: a
+    token of the same text, or a word the gold itself starts a span at. So «وزير» is not
+    split into و + «زير», nor «لدينا» into ل + «دينا», nor «للمعارضة» between its lams."""
+    from benchmark.text import tokenize
+
+    from baselines.arabic import normalize
+
+    text = doc.text
+    tokens = tokenize(text)
+    starts = {t.start: t for t in tokens}
+    ends = {t.end for t in tokens}
+    inside = {o: t for t in tokens for o in range(t.start + 1, t.end)}
+    words = {normalize(text[t.start:t.end]) for t in tokens}
+    gold_spans = [*doc.entities, *doc.quotes, *(q.cue for q in doc.quotes),
+                  *(q.speaker_mention for q in doc.quotes if q.speaker_mention)]
+    words |= {normalize(text[s.start:inside[s.start].end]) for s in gold_spans if s.start in inside}
+    bad = []
+    for where, span in spans:
+        s, e = span["start"], span["end"]
+        if e not in ends:
+            bad.append(f"{where} {text[s:e]!r} ends inside a word")
+        if s in starts:
+            continue
+        tok = inside.get(s)
+        prefix = normalize(text[tok.start:s]) if tok else ""
+        if prefix not in PROCLITIC_PREFIXES or normalize(text[s:tok.end]) not in words:
+            bad.append(f"{where} {text[s:e]!r} starts inside {text[tok.start:tok.end] if tok else '?'!r}")
+    return bad
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_baseline_span_starts_or_ends_inside_a_word(name):
+    extractor = get_baseline(name)
+    for label, gold in _documents():
+        doc = gold.documents[0]
+        spans: list[tuple[str, dict]] = []
+        for track in ("end-to-end", "gold-quotes"):
+            pred = predict_gold(extractor, gold, track)[0]
+            spans += [(f"{label} {track} entity", e) for e in pred["entities"]]
+            for q in pred["quotes"]:
+                spans.append((f"{label} {track} quote", q))
+                spans += [(f"{label} {track} {k}", q[k]) for k in ("cue", "speaker") if q.get(k) and "start" in q[k]]
+        assert _cut_words(doc, spans) == []
+
+
+def test_the_word_boundary_check_can_fail():
+    doc = load_gold().documents[0]
+    text = doc.text
+    at = text.index("وزير")
+    assert _cut_words(doc, [("x", {"start": at + 1, "end": at + 4})]) == [
+        "x 'زير' starts inside 'وزير'"]
+    assert _cut_words(doc, [("x", {"start": at, "end": at + 2})]) == ["x 'وز' ends inside a word"]
+    at = text.index("للمعارضة")
+    assert _cut_words(doc, [("x", {"start": at + 1, "end": at + 8})]) != []
+    assert _cut_words(doc, [("x", {"start": at, "end": at + 8})]) == []
+    at = text.index("وروسيا")
+    assert _cut_words(doc, [("x", {"start": at + 1, "end": at + 6})]) == []
 
 
 def test_gold_quotes_track_keeps_the_gold_spans():
@@ -91,7 +187,7 @@ def test_a_broken_extractor_gets_one_clear_error(extractor, message):
 
 
 @pytest.mark.parametrize("text", ["", "   \n", "no Arabic here at all.", "1234 !!! ???", "قال" * 5000])
-@pytest.mark.parametrize("name", ["null", "quote-marks", "cue-rules", "supervised"])
+@pytest.mark.parametrize("name", NAMES)
 def test_odd_texts_give_a_valid_prediction(name, text):
     pred = predict_text(get_baseline(name), text)
     for e in pred["entities"] + pred["quotes"]:
@@ -132,16 +228,17 @@ def test_cli_user_extractor_by_import_path(tmp_path):
 def test_cli_lists_baselines():
     out = isnad("baselines", "list")
     assert out.returncode == 0
-    assert [line.split()[0] for line in out.stdout.splitlines()] == ["null", "quote-marks", "cue-rules", "supervised"]
+    assert [line.split()[0] for line in out.stdout.splitlines()] == NAMES
 
 
 @pytest.mark.parametrize("text", ["قال الرئيس إن", "وقال الوزير أن", "قال إن", "أكد أن", "وأضاف:"])
-@pytest.mark.parametrize("name", ["quote-marks", "cue-rules", "supervised"])
+@pytest.mark.parametrize("name", NAMES)
 def test_a_cue_or_complementizer_at_the_very_end(name, text):
-    assert predict_text(get_baseline(name), text)["quotes"] == [] or name == "supervised"
+    # nothing is reported yet: no baseline, learned or not, may predict a quote
+    assert predict_text(get_baseline(name), text)["quotes"] == []
 
 
-@pytest.mark.parametrize("name", ["null", "quote-marks", "cue-rules", "supervised"])
+@pytest.mark.parametrize("name", NAMES)
 def test_attribute_accepts_any_spans(name):
     import random
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
 import zlib
@@ -109,6 +110,52 @@ def test_page_fits_the_screen_and_is_saved_as_a_screenshot(board, browser, shots
     assert len(m["whiskers"]) == _intervals(board.parent) and min(m["whiskers"]) >= 2
     shot = browser.screenshot(shots / f"leaderboard-{width}px.png")
     assert _png_distinct_rows(shot) > 100  # text, tables and highlights, not one flat colour
+
+
+# what the error view shows of the hand-made file, read from the page
+ERRORS = """(() => {
+  const kinds = {};
+  for (const d of document.querySelectorAll("#ungrounded details, #errors details")) {
+    kinds[d.dataset.kind] = {open: d.open, items: Array.from(d.querySelectorAll("li")).map((li) => li.textContent)};
+  }
+  const counts = {};
+  for (const b of document.querySelectorAll("#summary [data-count]")) { counts[b.dataset.count] = Number(b.textContent); }
+  const classes = Array.from(document.querySelectorAll("#article span")).map((s) => s.className);
+  return {kinds: kinds, counts: counts, classes: classes};
+})()"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_error_view_shows_every_error_of_the_hand_made_file(board, browser, width):
+    from benchmark.leaderboard.view import totals
+
+    browser.open(f"{board.as_uri()}#system={LLM}", width)
+    shown = browser.evaluate(ERRORS)
+    k = shown["kinds"]
+    assert k["ungrounded"]["items"] == ["entities[6]: «واشنطن»", "quotes[4]: «على المجتمع الدولي أن يتحرك فورا لوقف المجزرة»"]
+    assert k["wrong-speaker"]["items"] == ["«ضرورة إيجاد حل سياسي في سوريا بدلا من الحل العسكري» attributed to "
+                                           "«جون كيري»; gold: «محمد بن عبد الرحمن آل ثاني»"]
+    assert len(k["boundary"]["items"]) == 1 and k["boundary"]["items"][0].startswith(
+        "predicted «روسيا في ختام الاجتماع بمحاولة وقف القصف في حلب», gold «روسيا في ختام الاجتماع")
+    assert k["cue"]["items"] == ["cue «وزير الخارجية الألماني» for «سكان شرق حلب يعيشون تحت تهديد يومي بالموت ولا "
+                                 "يرون أي مستقبل»; gold cue «قال»"]
+    assert k["wrong-label"]["items"] == ["«روسيا» ORG; gold GPE"]
+    assert k["spurious"]["items"] == ["«جون كيري» PER (listed again: the first is scored, this one is spurious)"]
+    assert len(k["missed-quote"]["items"]) == 15 and "false-alarm" not in k  # the only false alarm is made up
+    assert all(k[x]["open"] for x in ("ungrounded", "wrong-speaker", "boundary", "cue", "wrong-label", "spurious"))
+    # drawn on the article too
+    for cls in ("q-exact", "q-overlap", "spk-wrong", "cue-wrong", "e-label", "e-right e-spurious", "q-miss", "e-miss"):
+        assert any(cls in c for c in shown["classes"]), cls
+    # the summary prints the report's counts
+    view = json.loads(re.search(r'id="data">(.*?)</script>', board.read_text(encoding="utf-8"), re.S).group(1))
+    mine = next(s for s in view["systems"] if s["slug"] == LLM)
+    expected = {f"{g}.{n}": v for g, counts in totals(mine["documents"]).items() for n, v in counts.items()
+                if f"{g}.{n}" in shown["counts"]}
+    assert shown["counts"] == expected and len(expected) >= 15
+    result = json.loads((board.parent / "results" / f"{LLM}.json").read_text(encoding="utf-8"))
+    assert shown["counts"]["quotes.false_alarm"] == 1 == result["quotes"]["counts"]["overlap"]["predicted"] - \
+        result["quotes"]["counts"]["overlap"]["matched"]
+    assert shown["counts"]["entities.spurious"] == 2 == result["entities"]["counts"]["strict"]["SPU"]
 
 
 def test_page_lists_entries_and_follows_the_selected_system(small, browser):

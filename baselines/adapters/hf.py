@@ -28,7 +28,7 @@ from typing import Any
 from benchmark.errors import IsnadError
 from benchmark.text import split_sentences, tokenize
 
-from ..base import Prediction, Speaker
+from ..base import Prediction, Speaker, most_overlapping
 from .parsing import LabelMapper, load_label_map, strip_span
 
 INSTALL_HINT = 'pip install torch==2.13.0 && pip install "isnad-bench[hf]"'
@@ -179,35 +179,33 @@ class HFTokenClassifier:
 
     # -- interface ---------------------------------------------------------------------
     def predict(self, document_id: str, text: str) -> Prediction:
-        from ..cue_rules import CueRulesBaseline, attribute_with_linker
+        from ..analysis import analyse
+        from ..cue_rules import CueRulesBaseline, attribute_with_linker, prediction
 
         spans = self.spans(text)
         entities = [{"start": s, "end": e, "label": t} for s, e, t in spans if not t.startswith("QUOTE")]
-        rules = CueRulesBaseline()
+        doc = analyse(text)
+        predicted = CueRulesBaseline().read(doc)
         if self.quote_source == "rules":
-            quotes = rules.predict(document_id, text)["quotes"]
+            quotes = prediction(document_id, doc, predicted)["quotes"]
         else:
-            predicted, _ = rules.analyse(text)
             quotes = []
             for s, e, t in spans:
                 if not t.startswith("QUOTE"):
                     continue
                 qtype = t.split(":", 1)[1] if ":" in t else None
-                best, best_len = None, 0
-                for p in predicted:
-                    inter = min(e, p["end"]) - max(s, p["start"])
-                    if inter > best_len:
-                        best, best_len = p, inter
+                best = most_overlapping({"start": s, "end": e}, predicted)
                 if qtype is None:
                     marked = any(ch in text[max(0, s - 1):s + 1] for ch in "\"«“'")
                     qtype = "direct" if marked else (best["type"] if best else "indirect")
                 cue = best.get("cue") if best else None
                 quotes.append({"start": s, "end": e, "type": qtype, "cue": cue})
-            for q, sp in zip(quotes, attribute_with_linker(text, quotes, predicted)):
+            for q, sp in zip(quotes, attribute_with_linker(doc, quotes, predicted)):
                 q["speaker"] = sp
         return {"document_id": document_id, "entities": entities, "quotes": quotes}
 
     def attribute(self, document_id: str, text: str, quotes: list[dict]) -> list[Speaker]:
+        from ..analysis import analyse
         from ..cue_rules import attribute_with_linker
 
-        return attribute_with_linker(text, quotes)
+        return attribute_with_linker(analyse(text), quotes)

@@ -1,14 +1,13 @@
-"""What the page's error-analysis view shows: each system's spans with their match status."""
+"""What the page's error view shows: each system's alignment as the scorer made it (read off
+``benchmark.scoring.Scoring``, never a matching of its own), and the counts its summary prints."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..gold import Gold
-from ..metrics import gold_index
-from ..predictions import GroundingLog, Predictions, ground_document
-from ..spans import greedy_overlap_matching
-from ..text import Segment
+from ..scoring import Scoring
 
 
 def gold_view(gold: Gold) -> list[dict[str, Any]]:
@@ -20,49 +19,80 @@ def gold_view(gold: Gold) -> list[dict[str, Any]]:
             "id": doc.id, "text": doc.text, "sentences": [s.start for s in doc.sentences],
             "entities": [[m.start, m.end, m.label.value] for m in doc.entities],
             "quotes": [[q.start, q.end, q.type.value, q.cue.start, q.cue.end, names[q.speaker]] for q in doc.quotes],
-            "clusters": names,
         })
     return out
 
 
-def system_view(preds: Predictions, gold: Gold) -> list[dict[str, Any]]:
-    """Per document: predicted entities and quotes with a status (hit, partial, label,
-    false-alarm), the gold items missed, and whether each matched quote's speaker is right."""
-    out = []
-    log = GroundingLog()
-    for doc in gold.documents:
-        ents, quotes = ground_document(preds.documents.for_scoring(doc.id), doc, log)
-        gold_ents = {(m.start, m.end): m.label.value for m in doc.entities}
-        strict = {(e.span.start, e.span.end) for e in ents if e.span.ok and gold_ents.get((e.span.start, e.span.end)) == e.label}
-        v_ents = []
-        for e in ents:
-            if not e.span.ok:
-                continue
-            key = (e.span.start, e.span.end)
-            status = "hit" if key in strict else ("label" if key in gold_ents else "false-alarm")
-            v_ents.append([e.span.start, e.span.end, e.label, status])
-        missed_ents = [i for i, m in enumerate(doc.entities) if (m.start, m.end) not in strict]
+def _entity_status(outcome: str, same_span: bool) -> str:
+    # strict scheme: COR right; INC is a wrong label on the gold span, else wrong boundaries
+    return {"COR": "right", "SPU": "spurious"}.get(outcome) or ("label" if same_span else "boundary")
 
-        grounded = [q for q in quotes if q.span.ok]
-        pairs = greedy_overlap_matching(list(doc.quotes), [Segment(q.span.start, q.span.end) for q in grounded])
-        match = {j: i for i, j in pairs}
-        index = gold_index(doc).speakers
-        names = {c.id: c.name for c in doc.clusters}
-        v_quotes = []
-        for j, q in enumerate(grounded):
-            cluster = index.resolve(q.speaker)
-            cue = [q.cue.start, q.cue.end] if q.cue is not None and q.cue.ok else None
-            if j in match:
-                g = doc.quotes[match[j]]
-                status = "hit" if (g.start, g.end) == (q.span.start, q.span.end) else "partial"
-                speaker_ok = cluster == g.speaker
-            else:
-                status, speaker_ok = "false-alarm", None
-            v_quotes.append([q.span.start, q.span.end, q.type, cue, names.get(cluster) if cluster else None,
-                             status, speaker_ok])
-        matched_gold = {i for i, _ in pairs}
-        out.append({"id": doc.id, "entities": v_ents, "quotes": v_quotes,
-                    "missed_entities": missed_ents,
-                    "missed_quotes": [i for i in range(len(doc.quotes)) if i not in matched_gold],
-                    "ungrounded": len(log.failures)})
+
+def document_view(al: Any, doc: Any) -> dict[str, Any]:
+    """One document of one system: every predicted span with its outcome (in input order;
+    ``start`` None for a text the document does not hold), each gold item's outcome, and
+    the summary counts."""
+    names = {c.id: c.name for c in doc.clusters}
+    strict = al.entities.schemes["strict"]
+    entities = []
+    for j, e in enumerate(al.prediction.entities):
+        i = strict.pred_gold[j]
+        same = i is not None and (doc.entities[i].start, doc.entities[i].end) == (e.span.start, e.span.end)
+        entities.append({"start": e.span.start, "end": e.span.end, "text": e.span.text, "label": e.label,
+                         "status": _entity_status(strict.pred[j], same), "gold": i})
+    q = al.quotes
+    quotes = []
+    for j, pq in enumerate(al.prediction.quotes):
+        cue = pq.cue
+        cluster = q.clusters[j]
+        quotes.append({
+            "start": pq.span.start, "end": pq.span.end, "text": pq.span.text, "type": pq.type,
+            "match": q.matching.pred[j], "gold": q.matching.pred_gold[j],
+            "cue": None if cue is None else {"start": cue.start, "end": cue.end, "text": cue.text},
+            "cue_status": q.cue.pred[j],
+            "speaker": None if pq.speaker is None else (names.get(cluster) if cluster else "unresolved"),
+            "speaker_status": q.speaker.pred[j],
+        })
+    gold_entities = ["right" if o == "COR" else ("missed" if o == "MIS" else "wrong") for o in strict.gold]
+    gold_quotes = [{"match": m, "cue": c, "speaker": s}
+                   for m, c, s in zip(q.matching.gold, q.cue.gold, q.speaker.gold)]
+    view = {"id": doc.id, "entities": entities, "quotes": quotes, "gold_entities": gold_entities,
+            "gold_quotes": gold_quotes, "ungrounded": al.prediction.ungrounded()}
+    view["summary"] = summary(view)
+    return view
+
+
+def summary(view: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """The error view's counts of one document, from its outcomes (what the page prints)."""
+    ents = Counter(e["status"] for e in view["entities"])
+    quotes = Counter(x["match"] for x in view["quotes"])
+    matched = [x for x in view["quotes"] if x["gold"] is not None]
+    return {
+        "quotes": {"exact": quotes["exact"], "overlap": quotes["overlap"], "false_alarm": quotes["false_alarm"],
+                   "missed": sum(g["match"] == "missed" for g in view["gold_quotes"]),
+                   "predicted": len(view["quotes"]), "gold": len(view["gold_quotes"])},
+        "speakers": {"right": sum(x["speaker_status"] == "correct" for x in matched),
+                     "wrong": sum(x["speaker_status"] != "correct" for x in matched)},
+        "cues": {"right": sum(x["cue_status"] == "right" for x in view["quotes"]),
+                 "wrong": sum(x["cue_status"] == "wrong" for x in view["quotes"]),
+                 "missing": sum(g["cue"] == "missing" for g in view["gold_quotes"])},
+        "entities": {"right": ents["right"], "label": ents["label"], "boundary": ents["boundary"],
+                     "spurious": ents["spurious"], "missed": view["gold_entities"].count("missed")},
+        "ungrounded": {"spans": len(view["ungrounded"])},
+    }
+
+
+def system_view(scoring: Scoring) -> list[dict[str, Any]]:
+    """Every gold document's view of one system, in gold order."""
+    return [document_view(al, doc) for al, doc in zip(scoring.documents, scoring.gold.documents)]
+
+
+def totals(views: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """The summary counts of a system over all its documents."""
+    out: dict[str, dict[str, int]] = {}
+    for v in views:
+        for group, counts in v["summary"].items():
+            for k, n in counts.items():
+                out.setdefault(group, {}).setdefault(k, 0)
+                out[group][k] += n
     return out
