@@ -10,11 +10,17 @@ except _metadata.PackageNotFoundError:  # running from a checkout that is not in
     __version__ = "0.0.0+checkout"
 
 from .errors import IsnadError
-from .gold import Gold, load_gold
+from .gold import Gold, bundled_gold_dir, load_gold
 from .schema import Cluster, Document, EntityMention, Label, Quote, QuoteType, SpeakerKind
 
 #: The folder to give ``evaluate.load`` for the isnad-bench metric (works offline).
 EVALUATE_METRIC = str(__import__("pathlib").Path(__file__).resolve().parent / "hf_metric" / "isnad_bench")
+
+#: The bundled gold folder (the checkout's ``gold/``, or its installed copy), as an absolute
+#: path for ``datasets.load_dataset(GOLD_PATH, CONFIG)``: a path never resolves to another
+#: dataset, where the bare name "gold" outside the repository is looked up on the Hub and,
+#: offline, silently served from whatever the datasets cache holds under that name.
+GOLD_PATH = str(bundled_gold_dir())
 
 
 def __getattr__(name: str):
@@ -23,6 +29,10 @@ def __getattr__(name: str):
         from . import scoring
 
         return getattr(scoring, name)
+    if name == "gold_dataset":
+        from .dataset import gold_dataset
+
+        return gold_dataset
     if name == "Report":
         from .report import Report
 
@@ -31,6 +41,6 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "EVALUATE_METRIC", "Cluster", "Document", "EntityMention", "Gold", "IsnadError", "Label", "Quote", "QuoteType",
-    "SpeakerKind", "__version__", "load_gold", "score", "compare", "Report",
+    "EVALUATE_METRIC", "GOLD_PATH", "Cluster", "Document", "EntityMention", "Gold", "IsnadError", "Label", "Quote",
+    "QuoteType", "SpeakerKind", "__version__", "load_gold", "gold_dataset", "score", "compare", "Report",
 ]

@@ -11,11 +11,47 @@ import typer
 
 from .errors import IsnadError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="isnad-bench: Arabic quotation attribution benchmark.")
-gold_app = typer.Typer(no_args_is_help=True, help="Build and check the gold dataset.")
+
+class _HelpIsAFlag:
+    """``--help`` takes no value: no placeholder beside it in the help (typer's rich help
+    prints the type of every option, ``<bool>`` for a flag, unless its metavar is empty)."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class _Command(_HelpIsAFlag, typer.core.TyperCommand):
+    pass
+
+
+class _Group(_HelpIsAFlag, typer.core.TyperGroup):
+    pass
+
+
+class _App(typer.Typer):
+    """A typer app whose commands and groups show flags without a value placeholder."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cls=_Group, **kwargs)
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+def Flag(name: str, help: str):  # noqa: N802 - reads as typer.Option
+    """A boolean option that is on when given and takes no value (``--json``, not ``--json true``)."""
+    return typer.Option(False, name, help=help, metavar="")
+
+
+app = _App(add_completion=False, no_args_is_help=True, help="isnad-bench: Arabic quotation attribution benchmark.")
+gold_app = _App(no_args_is_help=True, help="Build and check the gold dataset.")
 app.add_typer(gold_app, name="gold")
 
-RootOption = typer.Option(Path("."), "--root", help="Repository checkout to act on.")
+RootOption = typer.Option(Path("."), "--root", metavar="DIR", help="Repository checkout to act on.")
 
 
 def _one_line(text: str) -> str:
@@ -76,7 +112,10 @@ def gold_check(root: Path = RootOption) -> None:
 
 @gold_app.command("find")
 @reports_errors
-def gold_find(snippet: str, root: Path = RootOption, width: int = 25) -> None:
+def gold_find(snippet: str = typer.Argument(..., metavar="SNIPPET", help="Text to look for, as written in the seed."),
+              root: Path = RootOption,
+              width: int = typer.Option(25, "--width", min=0, metavar="N",
+                                        help="Characters of context shown on each side.")) -> None:
     """List every occurrence of SNIPPET in the seed with its index and context (for anchors)."""
     from .text import occurrences
     from .goldbuild import compile_gold
@@ -104,8 +143,8 @@ def gold_agreement(root: Path = RootOption) -> None:
 
 @gold_app.command("export")
 @reports_errors
-def gold_export(out_dir: Path = typer.Argument(..., help="Folder to write the export into."),
-                fmt: str = typer.Option(..., "--format", help="conll (IOB2 columns) or brat (standoff)."),
+def gold_export(out_dir: Path = typer.Argument(..., metavar="OUT_DIR", help="Folder to write the export into."),
+                fmt: str = typer.Option(..., "--format", metavar="FORMAT", help="conll (IOB2 columns) or brat (standoff)."),
                 root: Path = RootOption) -> None:
     """Export the compiled gold as CoNLL-style IOB2 columns or brat standoff."""
     from .export import export
@@ -115,7 +154,11 @@ def gold_export(out_dir: Path = typer.Argument(..., help="Folder to write the ex
     _report_changes(export(docs, fmt, out_dir), "nothing to export")
 
 
-GoldOption = typer.Option(None, "--gold", help="Gold folder (holding data/documents.jsonl); the bundled gold by default.")
+GoldOption = typer.Option(None, "--gold", metavar="DIR",
+                          help="Gold folder (holding data/documents.jsonl); the bundled gold by default.")
+PredictionsArgument = typer.Argument(..., metavar="FILE", help="Predictions JSONL file.")
+BootstrapOption = typer.Option(1000, "--bootstrap", min=0, metavar="N", help="Bootstrap resamples (0: no intervals).")
+SeedOption = typer.Option(12345, "--seed", metavar="SEED", help="Bootstrap seed.")
 
 
 def _warn(warnings: list[str]) -> None:
@@ -125,10 +168,9 @@ def _warn(warnings: list[str]) -> None:
 
 @app.command("score")
 @reports_errors
-def score_cmd(file: Path = typer.Argument(..., help="Predictions JSONL file."), gold: Path = GoldOption,
-              json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
-              bootstrap: int = typer.Option(1000, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
-              seed: int = typer.Option(12345, "--seed", help="Bootstrap seed.")) -> None:
+def score_cmd(file: Path = PredictionsArgument, gold: Path = GoldOption,
+              json_out: bool = Flag("--json", "Print one JSON object instead of tables."),
+              bootstrap: int = BootstrapOption, seed: int = SeedOption) -> None:
     """Score a predictions file against the gold."""
     from .scoring import score
 
@@ -145,7 +187,7 @@ def _show(report, json_out: bool) -> None:
 
 @app.command("validate")
 @reports_errors
-def validate_cmd(file: Path = typer.Argument(..., help="Predictions JSONL file."), gold: Path = GoldOption) -> None:
+def validate_cmd(file: Path = PredictionsArgument, gold: Path = GoldOption) -> None:
     """Check a predictions file against the format and the gold (exit 2 naming the first problem)."""
     from .gold import load_gold
     from .predictions import validate_predictions
@@ -159,11 +201,12 @@ def validate_cmd(file: Path = typer.Argument(..., help="Predictions JSONL file."
 
 @app.command("compare")
 @reports_errors
-def compare_cmd(a: Path = typer.Argument(..., help="Predictions of system A."),
-                b: Path = typer.Argument(..., help="Predictions of system B."), gold: Path = GoldOption,
-                json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
-                bootstrap: int = typer.Option(1000, "--bootstrap", min=1, help="Bootstrap resamples."),
-                seed: int = typer.Option(12345, "--seed", help="Bootstrap seed.")) -> None:
+def compare_cmd(a: Path = typer.Argument(..., metavar="A", help="Predictions JSONL file of system A."),
+                b: Path = typer.Argument(..., metavar="B", help="Predictions JSONL file of system B."),
+                gold: Path = GoldOption,
+                json_out: bool = Flag("--json", "Print one JSON object instead of a table."),
+                bootstrap: int = typer.Option(1000, "--bootstrap", min=1, metavar="N", help="Bootstrap resamples."),
+                seed: int = SeedOption) -> None:
     """Paired bootstrap of A against B: each headline difference (A - B), its interval, p-value."""
     import json
 
@@ -174,8 +217,9 @@ def compare_cmd(a: Path = typer.Argument(..., help="Predictions of system A."),
     if json_out:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from .console import console as terminal
 
     t = Table(title=f"A = {a}   B = {b}   (F1)", title_justify="left")
     for c in ("metric", "A", "B", "A - B", "95% interval", "p"):
@@ -184,7 +228,7 @@ def compare_cmd(a: Path = typer.Argument(..., help="Predictions of system A."),
         d = row["difference"]["f1"]
         t.add_row(name, f"{row['a']['f1']:.3f}", f"{row['b']['f1']:.3f}", f"{d['difference']:+.3f}",
                   f"[{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}]", f"{d['p_value']:.3f}")
-    console = Console()
+    console = terminal()
     console.print(t)
     console.print(result["signature"], markup=False)
 
@@ -199,9 +243,10 @@ def schema_cmd() -> None:
     typer.echo(json.dumps(prediction_schema(), ensure_ascii=False, indent=2))
 
 
-baselines_app = typer.Typer(no_args_is_help=True, help="The baselines: list them, run them onto the leaderboard.")
+baselines_app = _App(no_args_is_help=True, help="The baselines: list them, run them onto the leaderboard.")
 app.add_typer(baselines_app, name="baselines")
-TrackOption = typer.Option("end-to-end", "--track", help="end-to-end, or gold-quotes (speakers of the gold quotes).")
+TrackOption = typer.Option("end-to-end", "--track", metavar="TRACK",
+                           help="end-to-end, or gold-quotes (speakers of the gold quotes).")
 
 
 @baselines_app.command("list")
@@ -215,7 +260,7 @@ def baselines_list() -> None:
 
 @baselines_app.command("run")
 @reports_errors
-def baselines_run(names: list[str] = typer.Argument(None, help="Baselines to run (all by default)."),
+def baselines_run(names: list[str] = typer.Argument(None, metavar="NAME", help="Baselines to run (all by default)."),
                   root: Path = RootOption) -> None:
     """Run baselines on the gold, on both tracks, and submit them to the leaderboard."""
     from baselines.leaderboard import run_baselines
@@ -224,18 +269,18 @@ def baselines_run(names: list[str] = typer.Argument(None, help="Baselines to run
         typer.echo(f"submitted {slug}")
 
 
-ExtractorArgument = typer.Argument(..., help="A baseline name, module:object of your extractor, "
+ExtractorArgument = typer.Argument(..., metavar="EXTRACTOR", help="A baseline name, module:object of your extractor, "
                                    "hf:MODEL_FOLDER (token classifier) or openai:MODEL (chat LLM, with --base-url).")
-LabelMapOption = typer.Option(None, "--label-map", help="hf:/openai: model label -> benchmark label, as a JSON "
+LabelMapOption = typer.Option(None, "--label-map", metavar="JSON|FILE", help="hf:/openai: model label -> benchmark label, as a JSON "
                               "object or a JSON file, e.g. '{\"PERS\": \"PER\", \"MISC\": null}'.")
-BaseUrlOption = typer.Option(None, "--base-url", help="openai: the API root, e.g. http://127.0.0.1:8000/v1 "
+BaseUrlOption = typer.Option(None, "--base-url", metavar="URL", help="openai: the API root, e.g. http://127.0.0.1:8000/v1 "
                              "(default: $OPENAI_BASE_URL).")
-ApiKeyEnvOption = typer.Option(None, "--api-key-env", help="openai: environment variable holding the API key "
+ApiKeyEnvOption = typer.Option(None, "--api-key-env", metavar="VAR", help="openai: environment variable holding the API key "
                                "(default: OPENAI_API_KEY, if set).")
-ConcurrencyOption = typer.Option(None, "--concurrency", min=1, help="openai: requests in flight at once (default 1).")
-CacheDirOption = typer.Option(None, "--cache-dir", help="openai: reply cache folder (default "
+ConcurrencyOption = typer.Option(None, "--concurrency", min=1, metavar="N", help="openai: requests in flight at once (default 1).")
+CacheDirOption = typer.Option(None, "--cache-dir", metavar="DIR", help="openai: reply cache folder (default "
                               "~/.cache/isnad-bench/llm; 'none' to disable).")
-TimeoutOption = typer.Option(None, "--timeout", min=0.001, help="openai: seconds to wait for one reply (default 120).")
+TimeoutOption = typer.Option(None, "--timeout", min=0.001, metavar="SECONDS", help="openai: seconds to wait for one reply (default 120).")
 
 
 def _adapter_options(label_map: str | None, base_url: str | None, api_key_env: str | None,
@@ -253,12 +298,13 @@ def _extractor_info(extractor) -> dict:
 @app.command("predict")
 @reports_errors
 def predict_cmd(name: str = ExtractorArgument,
-                text_file: Path = typer.Option(..., "--text-file", help="UTF-8 text to run on."),
-                doc_id: str = typer.Option(None, "--id", help="Document id (the file name by default)."),
+                text_file: Path = typer.Option(..., "--text-file", metavar="FILE", help="UTF-8 text to run on."),
+                doc_id: str = typer.Option(None, "--id", metavar="ID", help="Document id (the file name by default)."),
                 label_map: str = LabelMapOption, base_url: str = BaseUrlOption, api_key_env: str = ApiKeyEnvOption,
                 concurrency: int = ConcurrencyOption, cache_dir: str = CacheDirOption,
-                timeout: float = TimeoutOption) -> None:
-    """Run an extractor on any text and print its prediction (one JSONL line)."""
+                timeout: float = TimeoutOption,
+                offsets_only: bool = Flag("--offsets-only", "Print the spans' offsets without their text.")) -> None:
+    """Run an extractor on any text and print its prediction (one JSONL line), each span's text beside its offsets."""
     import json
 
     from baselines.registry import load_extractor
@@ -272,23 +318,46 @@ def predict_cmd(name: str = ExtractorArgument,
                                                         cache_dir, timeout))
     pred = predict_text(extractor, text, doc_id or text_file.stem)
     _warn(list(getattr(extractor, "warnings", [])))
-    typer.echo(json.dumps(pred, ensure_ascii=False))
+    typer.echo(json.dumps(pred if offsets_only else _with_texts(pred, text), ensure_ascii=False))
+
+
+def _with_texts(pred: dict, text: str) -> dict:
+    """``pred`` with the text of every offset span written after its ``end``, for a person to
+    read. The line stays a valid prediction: a span may give both, and its text then equals
+    the document's text at its offsets."""
+
+    def span(s: dict) -> dict:
+        if "start" not in s or "text" in s:
+            return s
+        out = {}
+        for k, v in s.items():
+            out[k] = v
+            if k == "end":
+                out["text"] = text[s["start"]:s["end"]]
+        return out
+
+    def quote(q: dict) -> dict:
+        q = span(q)
+        return {**q, **{k: span(q[k]) for k in ("cue", "speaker") if isinstance(q.get(k), dict)}}
+
+    return {**pred, "entities": [span(e) for e in pred.get("entities", [])],
+            "quotes": [quote(q) for q in pred.get("quotes", [])]}
 
 
 @app.command("evaluate")
 @reports_errors
 def evaluate_cmd(name: str = ExtractorArgument,
                  track: str = TrackOption, gold: Path = GoldOption,
-                 json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
-                 bootstrap: int = typer.Option(1000, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
-                 seed: int = typer.Option(12345, "--seed", help="Bootstrap seed."),
-                 out: Path = typer.Option(None, "--out", help="Also write the predictions here (JSONL)."),
+                 json_out: bool = Flag("--json", "Print one JSON object instead of tables."),
+                 bootstrap: int = BootstrapOption, seed: int = SeedOption,
+                 out: Path = typer.Option(None, "--out", metavar="FILE", help="Also write the predictions here (JSONL)."),
                  label_map: str = LabelMapOption, base_url: str = BaseUrlOption, api_key_env: str = ApiKeyEnvOption,
                  concurrency: int = ConcurrencyOption, cache_dir: str = CacheDirOption,
                  timeout: float = TimeoutOption) -> None:
-    """Run an extractor over the gold and print its score (as `isnad score`), with what
-    produced it: the JSON report's "extractor" key, and the adapter's part of the signature
-    (e.g. the prompt version)."""
+    """Run an extractor over the gold and print its score, as `isnad score` does.
+
+    What produced the score is recorded: in the JSON report's "extractor" key, and at the end of the signature.
+    """
     from baselines.registry import load_extractor
     from baselines.run import predict_gold
 
@@ -325,21 +394,22 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
     os.replace(tmp, path)
 
 
-leaderboard_app = typer.Typer(no_args_is_help=True, help="Generate and check the leaderboard from its submissions.")
+leaderboard_app = _App(no_args_is_help=True, help="Generate and check the leaderboard from its submissions.")
 app.add_typer(leaderboard_app, name="leaderboard")
 
 
 @app.command("submit")
 @reports_errors
-def submit_cmd(file: Path = typer.Argument(..., help="Predictions JSONL file."),
-               name: str = typer.Option(..., "--name", help="System name (its slug names the folder)."),
-               authors: list[str] = typer.Option([], "--authors", help="An author (repeat the option for more)."),
-               url: str = typer.Option(None, "--url", help="http(s) link to the system or paper."),
-               description: str = typer.Option("", "--description", help="One or two sentences."),
-               track: str = typer.Option("end-to-end", "--track", help="end-to-end or gold-quotes."),
-               date: str = typer.Option(None, "--date", help="YYYY-MM-DD (today by default)."),
-               baseline: bool = typer.Option(False, "--baseline", help="Mark the entry as a baseline."),
-               replace: bool = typer.Option(False, "--replace", help="Overwrite a submission of the same slug."),
+def submit_cmd(file: Path = PredictionsArgument,
+               name: str = typer.Option(..., "--name", metavar="NAME", help="System name (its slug names the folder)."),
+               authors: list[str] = typer.Option([], "--authors", metavar="NAME",
+                                                 help="An author (repeat the option for more)."),
+               url: str = typer.Option(None, "--url", metavar="URL", help="http(s) link to the system or paper."),
+               description: str = typer.Option("", "--description", metavar="TEXT", help="One or two sentences."),
+               track: str = typer.Option("end-to-end", "--track", metavar="TRACK", help="end-to-end or gold-quotes."),
+               date: str = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date of the predictions (today by default)."),
+               baseline: bool = Flag("--baseline", "Mark the entry as a baseline."),
+               replace: bool = Flag("--replace", "Overwrite a submission of the same slug."),
                root: Path = RootOption) -> None:
     """Validate, score and add a submission, then rebuild the leaderboard (all or nothing)."""
     import datetime

@@ -115,3 +115,23 @@ def features(config: str):
         },
     }
     return Features(table[config])
+
+
+def gold_dataset(config: str = "documents", split: str = "test", **kwargs: Any):
+    """The bundled gold's ``config`` as a ``datasets.Dataset``, loaded by its path and rebuilt
+    from its data files on every call.
+
+    By path: the bare name ``"gold"`` outside the repository is looked up on the Hub and,
+    offline, silently served from whatever the datasets cache holds under that name. Rebuilt:
+    datasets keys its cache by the card, so another checkout's or an edited data file's rows
+    could be served from it (``download_mode`` and ``verification_mode`` may be overridden).
+    """
+    import datasets
+
+    from .gold import bundled_gold_dir
+
+    if config not in CONFIGS:
+        raise ValueError(f"unknown config {config!r} (the gold's configs: {', '.join(CONFIGS)})")
+    kwargs.setdefault("download_mode", "force_redownload")
+    kwargs.setdefault("verification_mode", "no_checks")
+    return datasets.load_dataset(str(bundled_gold_dir()), config, split=split, **kwargs)

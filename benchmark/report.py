@@ -58,10 +58,11 @@ class Report:
 
     def render(self, console: Any = None) -> None:
         """Print readable tables with rich."""
-        from rich.console import Console
         from rich.table import Table
 
-        console = console or Console(width=max(100, Console().width))
+        from .console import console as terminal
+
+        console = console or terminal()
         d = self._data
 
         def row(t: Table, name: str, fig: dict) -> None:

@@ -54,3 +54,56 @@ def test_references_may_be_gold_documents(metric):
                             references=[d.model_dump_json() for d in gold.documents])
     assert {k: v for k, v in by_id.items() if k != "signature"} == {k: v for k, v in by_doc.items() if k != "signature"}
     assert 0 < by_id["quotes.overlap.f1"] < 1
+
+
+def test_predictions_and_references_may_be_dicts(metric, tmp_path):
+    """As the description says: a prediction as a dict or JSON; a reference as an id, a gold
+    document as JSON or dict, or a row of the `documents` config as `datasets` loads it."""
+    from datasets import load_dataset
+
+    from benchmark.hf_metric.isnad_bench.isnad_bench import _DESCRIPTION
+
+    assert "dict" in _DESCRIPTION and "\n" not in _DESCRIPTION
+    gold = load_gold()
+    preds = _variants()["partial"]
+    ids = [d.id for d in gold.documents]
+    as_json = metric.compute(predictions=[json.dumps(p, ensure_ascii=False) for p in preds], references=ids)
+    assert metric.compute(predictions=preds, references=ids) == as_json
+    rows = list(load_dataset(str(gold.path), "documents", split="test", cache_dir=str(tmp_path / "cache")))
+    assert isinstance(rows[0]["entities"][0]["label"], int)  # class indices, as datasets loads them
+    for refs in (rows, [json.loads(d.model_dump_json()) for d in gold.documents]):
+        out = metric.compute(predictions=preds, references=refs)
+        assert {k: v for k, v in out.items() if k != "signature"} == \
+            {k: v for k, v in as_json.items() if k != "signature"}
+    metric.add_batch(predictions=preds, references=ids)
+    assert metric.compute() == as_json
+
+
+def _bad_inputs():
+    gold = load_gold()
+    doc = gold.documents[0]
+    pred = _variants()["partial"][0]
+    return {
+        "unknown id": ([pred], ["no-such-doc"], "references[0]: 'no-such-doc' is not a document id of the bundled gold"),
+        "no references": ([pred], None, "references missing"),
+        "no predictions": (None, [doc.id], "predictions missing"),
+        "not JSON": (["{oops"], [doc.id], "predictions[0]: not valid JSON"),
+        "a number": ([3], [doc.id], "predictions[0] is int: give a dict or a JSON string"),
+        "a JSON list": (["[1, 2]"], [doc.id], "predictions[0]: a JSON list, not an object"),
+        "a single dict": (pred, [doc.id], "predictions must be a list"),
+        "bad field": ([dict(pred, entities=[{"start": 5, "end": 9}])], [doc.id],
+                      "predictions[0]: entities[0].label: Field required"),
+        "other document": ([dict(pred, document_id="x")], [doc.id],
+                           "predictions[0]: document_id 'x' is not that of references[0]"),
+        "bad gold document": ([pred], [{"id": doc.id, "text": "x"}], "references[0]: not a gold document: title"),
+    }
+
+
+@pytest.mark.parametrize("case", list(_bad_inputs()))
+def test_bad_input_gets_one_clear_message(metric, case):
+    predictions, references, message = _bad_inputs()[case]
+    with pytest.raises(ValueError) as err:
+        metric.compute(predictions=predictions, references=references)
+    text = str(err.value)
+    assert text.startswith(message) and "\n" not in text, text
+    assert err.value.__cause__ is None and (err.value.__context__ is None or err.value.__suppress_context__)

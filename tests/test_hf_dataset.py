@@ -55,3 +55,40 @@ def test_no_loading_script_in_gold(root):
     # datasets 4+ refuses a folder whose script shares its name
     assert not any(p.suffix == ".py" for p in (root / "gold").rglob("*"))
     assert os.path.isfile(root / "gold" / "README.md")
+
+
+@pytest.fixture()
+def stale_cache(tmp_path, root, monkeypatch):
+    """A datasets cache holding, under the name "gold", another checkout's gold whose quotes
+    file lost rows (the same card: datasets keys its cache by the card)."""
+    import shutil
+
+    other = tmp_path / "other-checkout"
+    shutil.copytree(root / "gold", other / "gold")
+    quotes = other / "gold/data/quotes.jsonl"
+    quotes.write_text("".join(quotes.read_text(encoding="utf-8").splitlines(keepends=True)[:2]), encoding="utf-8")
+    cache = tmp_path / "cache"
+    monkeypatch.chdir(other)
+    assert datasets.load_dataset("gold", "quotes", split="test", cache_dir=str(cache)).num_rows == 2
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    return cache
+
+
+def test_the_bare_name_outside_the_repository_serves_the_cache(stale_cache):
+    """What the README warns of: no `gold/` folder here, so datasets looks "gold" up on the
+    Hub and, offline, serves the cached copy without a word."""
+    assert datasets.load_dataset("gold", "quotes", split="test", cache_dir=str(stale_cache)).num_rows == 2
+
+
+def test_gold_dataset_loads_the_bundled_files_whatever_the_cache_holds(stale_cache, root):
+    import benchmark
+
+    assert benchmark.GOLD_PATH == str(root / "gold")
+    for config in CONFIGS:
+        ds = benchmark.gold_dataset(config, cache_dir=str(stale_cache))
+        rows = (root / "gold/data" / f"{config}.jsonl").read_text(encoding="utf-8").splitlines()
+        assert ds.num_rows == len(rows) and ds.features == features(config), config
+    with pytest.raises(ValueError, match="unknown config 'mentions'"):
+        benchmark.gold_dataset("mentions")

@@ -194,10 +194,16 @@ def test_the_project_readme_table_is_generated_and_checked(board_root):
     readme.write_text("# x\n\n<!-- generated:leaderboard -->\n<!-- /generated:leaderboard -->\nafter\n", encoding="utf-8")
     assert "README.md" in build(board_root)
     text = readme.read_text(encoding="utf-8")
-    assert "| 1 | Half |" in text and text.endswith("<!-- /generated:leaderboard -->\nafter\n")
+    # the project's front page lists the baselines only (a submission leaves it as it is),
+    # in the leaderboard's order, without ranks that would refer to entries not shown
+    assert "| Null (baseline) |" in text and "Half" not in text and "| Rank |" not in text
+    assert text.endswith("<!-- /generated:leaderboard -->\nafter\n")
     assert check(board_root) == []
-    readme.write_text(text.replace("| 1 | Half |", "| 1 | Half (best!) |"), encoding="utf-8")
+    readme.write_text(text.replace("| Null (baseline) |", "| Null (baseline, best!) |"), encoding="utf-8")
     assert any(p.startswith("README.md") for p in check(board_root))
+    readme.write_text(text, encoding="utf-8")
+    submit(board_root, board_root / "leaderboard/submissions/half/predictions.jsonl", meta("Another"))
+    assert readme.read_text(encoding="utf-8") == text
 
 
 def test_a_device_or_pipe_is_refused_before_reading(board_root):

@@ -17,12 +17,13 @@ from benchmark import load_gold
 from benchmark.leaderboard import SubmissionMeta, check, submit
 from benchmark.leaderboard.board import Entry
 from benchmark.leaderboard.names import text_problem
-from benchmark.leaderboard.render import COLUMNS, render_tables, url
+from benchmark.leaderboard.render import TRACK_COLUMNS, render_tables, url
+from benchmark.leaderboard.submission import Track
 from benchmark.predictions import predictions_from_gold
 
 REPO = Path(__file__).resolve().parent.parent
 RESULT = json.loads((REPO / "leaderboard/results/null.json").read_text(encoding="utf-8"))
-CELLS = 2 + len(COLUMNS)
+CELLS = 2 + len(TRACK_COLUMNS[Track.end_to_end])  # rank, system, the track's figures
 
 
 def tables(markdown: str) -> list[list[dict]]:
@@ -107,20 +108,26 @@ def test_a_crafted_url_adds_no_cell_to_either_readme(tmp_path):
                     encoding="utf-8")
     evil = "https://x.org/|%201.000%20|%201.000%20|%201.000%20|%201.000%20|"
     submit(root, pred, SubmissionMeta(name="Crafted", url=evil, date="2026-12-01"))
-    for readme in (root / "leaderboard/README.md", root / "README.md"):
-        rows = tables(readme.read_text(encoding="utf-8"))[0]
-        assert [len(r) for r in rows] == [CELLS], readme
-        assert rows[0][1]["text"] == "Crafted" and unquote(rows[0][1]["href"]) == unquote(evil)
+    rows = tables((root / "leaderboard/README.md").read_text(encoding="utf-8"))[0]
+    assert [len(r) for r in rows] == [CELLS]
+    assert rows[0][1]["text"] == "Crafted" and unquote(rows[0][1]["href"]) == unquote(evil)
+    assert "Crafted" not in (root / "README.md").read_text(encoding="utf-8")  # the front page lists baselines only
     assert check(root) == []
 
 
 def test_the_committed_readmes_parse_back():
-    """Both committed tables: each stored submission one row of the table's cells, under its name."""
+    """Both committed tables: each stored submission (the front page: each baseline) one row
+    of its track's cells, under its name."""
     from benchmark.leaderboard.submission import read_meta
 
     metas = [read_meta(p) for p in sorted((REPO / "leaderboard/submissions").glob("*/submission.yaml"))]
-    for readme in (REPO / "leaderboard/README.md", REPO / "README.md"):
-        rows = [r for t in tables(readme.read_text(encoding="utf-8")) for r in t if len(r) and r[0]["text"][:1].isdigit()]
-        assert all(len(r) == CELLS for r in rows), readme
-        shown = sorted(r[1]["text"] for r in rows)
-        assert shown == sorted(m.name + (" (baseline)" if m.baseline else "") for m in metas), readme
+    for readme, ranks, shown_metas in ((REPO / "leaderboard/README.md", True, metas),
+                                       (REPO / "README.md", False, [m for m in metas if m.baseline])):
+        text = readme.read_text(encoding="utf-8")
+        if not ranks:  # the front page's other tables are not the leaderboard's
+            text = text.split("<!-- generated:leaderboard -->")[1].split("<!-- /generated:leaderboard -->")[0]
+        shown = []
+        for track, rows in zip([t for t in Track if any(m.track is t for m in shown_metas)], tables(text)):
+            assert all(len(r) == int(ranks) + 1 + len(TRACK_COLUMNS[track]) for r in rows), (readme, track)
+            shown += [r[int(ranks)]["text"] for r in rows]
+        assert sorted(shown) == sorted(m.name + (" (baseline)" if m.baseline else "") for m in shown_metas), readme

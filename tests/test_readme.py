@@ -45,3 +45,29 @@ def test_quickstart_commands_match_ci(root):
 def test_the_committed_leaderboard_is_what_the_submissions_generate(root):
     assert "<!-- generated:leaderboard -->" in _readme(root)
     assert check(root) == []
+
+
+def test_loading_section_loads_every_config_by_path(root):
+    from benchmark.dataset import CONFIGS
+
+    text = _readme(root)
+    section = text.split("## Loading the gold", 1)[1].split("\n## ", 1)[0]
+    code = "".join(re.findall(r"```python\n(.*?)```", text, re.S))
+    calls = re.findall(r'load_dataset\("([^"]+)"(?:, "([a-z]+)")?', code)
+    assert calls and all(path == "path/to/gold" for path, _ in calls)  # never the bare name "gold"
+    assert {config or "documents" for _, config in calls} == set(CONFIGS)
+    assert "benchmark.gold_dataset" in section and "HF_HUB_OFFLINE" in section
+
+
+def test_readme_says_how_long_the_tests_take(root):
+    quickstart = _readme(root).split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"tests take about \d+ minutes", quickstart)
+
+
+def test_the_baselines_heading_shows_the_baselines_only(root):
+    text = _readme(root)
+    block = text.split("<!-- generated:leaderboard -->", 1)[1].split("<!-- /generated:leaderboard -->")[0]
+    heading = text.split("<!-- generated:leaderboard -->", 1)[0].rsplit("\n## ", 1)[1].split("\n", 1)[0]
+    assert heading == "Baselines"
+    rows = [line for line in block.splitlines() if line.startswith("| ") and not line.startswith("| System")]
+    assert rows and all("(baseline)" in line for line in rows)

@@ -176,9 +176,10 @@ _MARKLIKE = re.compile(r"<!--\s*/?\s*generated\s*:?[^>]*?-->|<!--[^>]*?leaderboa
 
 
 def _project_readme(path: Path, ents: list[Entry]) -> str | None:
-    """The repository README with its generated leaderboard table refreshed (None if there
-    is no README). Its two marks must each be there once, in order, each on a line of its
-    own; a mark that is missing, doubled or misspelt is an IsnadError naming its line."""
+    """The repository README with its generated table of the baselines refreshed (None if
+    there is no README). It lists the baselines only, under the README's "Baselines" heading: a
+    submission changes leaderboard/, never the project's front page. Its two marks must each
+    be there once, in order, each on a line of its own; a mark that is missing, doubled or misspelt is an IsnadError naming its line."""
     from ..safeio import read_text
     from .render import render_tables
 
@@ -204,7 +205,7 @@ def _project_readme(path: Path, ents: list[Entry]) -> str | None:
     begin, end = found[BEGIN_MARK][0], found[END_MARK][0]
     if end < begin:
         raise IsnadError(f"{END_MARK} comes before {BEGIN_MARK}", file=str(path), line=end)
-    table = render_tables(ents, heading_level=3).removesuffix("\n").split("\n")
+    table = render_tables([e for e in ents if e.meta.baseline], heading_level=3, ranks=False).removesuffix("\n").split("\n")
     table = [] if table == [""] else table
     return "\n".join(lines[:begin] + table + lines[end - 1:])
 

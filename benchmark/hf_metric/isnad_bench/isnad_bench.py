@@ -1,43 +1,119 @@
 """isnad-bench as a Hugging Face `evaluate` metric: the same scorer as `isnad score`."""
 
+import hashlib
 import json
 
 import datasets
 import evaluate
+from pydantic import ValidationError
 
+from benchmark.errors import IsnadError
 from benchmark.gold import Gold
 from benchmark.gold import load_gold
 from benchmark.metrics import HEADLINE
+from benchmark.schema import LABELS
+from benchmark.schema import QUOTE_TYPES
 from benchmark.schema import Document
 from benchmark.scoring import score
 
-_DESCRIPTION = """Scores Arabic quotation attribution (entities, quotes, cues, speakers) exactly as
-`isnad score` does. Each prediction is one line of the isnad-bench prediction format (a JSON
-string or a dict as JSON); each reference is a gold document id of the bundled gold, or a gold
-document (the `documents` config row as JSON, labels as names)."""
+_DESCRIPTION = (
+    "Scores Arabic quotation attribution (entities, quotes, cues, speakers) exactly as `isnad score` does. "
+    "predictions[i] is the prediction for references[i]. Each prediction is one document in the isnad-bench "
+    "prediction format (`isnad schema` prints it), as a dict or as a JSON string. Each reference is the id of "
+    "a document of the bundled gold, or a gold document: a row of the gold's `documents` config, as `datasets` "
+    "loads it (labels as class indices), or as a dict or JSON string (labels as names)."
+)
 
 _KWARGS = """
 Args:
-    predictions: list of JSON strings, one prediction document each.
-    references: list of strings: gold document ids, or gold documents as JSON.
+    predictions: list of prediction documents (dicts or JSON strings), one per reference.
+    references: list of gold document ids, or of gold documents (dicts, `documents` rows or JSON strings).
     bootstrap: bootstrap resamples for the intervals (default 0: none).
     seed: bootstrap seed (default 12345).
 Returns:
     a flat dict: "signature" and "<figure>.<precision|recall|f1>" for every headline figure,
-    e.g. "quotes.overlap.f1", "attribution.end_to_end.f1", "entities.strict.f1".
+    e.g. "quotes.overlap.f1", "attribution.end_to_end.f1", "entities.strict.f1"; with
+    bootstrap, "<figure>.f1_ci" too.
+Raises:
+    ValueError, one line naming the item and the problem, for input the scorer cannot take.
 """
 
 
-def _references_gold(references):
-    if all(not r.lstrip().startswith("{") for r in references):
-        bundled = load_gold()
-        return Gold(tuple(bundled.document(r) for r in dict.fromkeys(references)), bundled.version,
-                    bundled.sha256, bundled.path)
-    docs = tuple(Document.model_validate_json(r) for r in dict.fromkeys(references))
-    import hashlib
+def _as_strings(values, name):
+    """The items as strings for evaluate's string features: a dict becomes its JSON."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes, dict)):
+        raise ValueError(f"{name} must be a list (one item per document), not a single {type(values).__name__}")
+    out = []
+    for i, v in enumerate(values):
+        if isinstance(v, dict):
+            out.append(json.dumps(v, ensure_ascii=False))
+        elif isinstance(v, str):
+            out.append(v)
+        else:
+            raise ValueError(f"{name}[{i}] is {type(v).__name__}: give a dict or a JSON string")
+    return out
 
-    digest = hashlib.sha256("\n".join(d.model_dump_json() for d in docs).encode("utf-8")).hexdigest()
-    return Gold(docs, "custom", digest, None)
+
+def _both(predictions, references):
+    if (predictions is None) != (references is None):
+        missing = "references" if references is None else "predictions"
+        raise ValueError(f"{missing} missing: give one reference (a gold document id or a gold document) "
+                         "per prediction")
+
+
+def _object(text, where):
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"{where}: not valid JSON ({exc.msg} at character {exc.pos})") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: a JSON {type(value).__name__}, not an object")
+    return value
+
+
+def _names(row):
+    """A `documents` row as `datasets` loads it has class indices for labels and types."""
+    def name(value, names):
+        return names[value] if isinstance(value, int) and 0 <= value < len(names) else value
+
+    row = dict(row)
+    for key, field, names in (("entities", "label", LABELS), ("clusters", "label", LABELS),
+                              ("quotes", "type", QUOTE_TYPES)):
+        if isinstance(row.get(key), list):
+            row[key] = [{**x, field: name(x.get(field), names)} if isinstance(x, dict) else x for x in row[key]]
+    return row
+
+
+def _references_gold(references):
+    """The gold document id of each reference, and the gold they make up: the bundled one when
+    every reference is an id, else a custom gold of the documents given."""
+    bundled = None
+    docs = []
+    for i, ref in enumerate(references):
+        where = f"references[{i}]"
+        if ref.lstrip().startswith("{"):
+            row = _names(_object(ref, where))
+            try:
+                docs.append(Document.model_validate(row))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                field = ".".join(str(x) for x in err["loc"])
+                raise ValueError(f"{where}: not a gold document: {field + ': ' if field else ''}{err['msg']}") from None
+            continue
+        bundled = bundled or load_gold()
+        try:
+            docs.append(bundled.document(ref))
+        except KeyError:
+            known = ", ".join(repr(d.id) for d in bundled.documents[:5])
+            raise ValueError(f"{where}: {ref!r} is not a document id of the bundled gold (its documents: "
+                             f"{known}{', ...' if len(bundled.documents) > 5 else ''})") from None
+    unique = tuple({d.id: d for d in docs}.values())
+    if all(not ref.lstrip().startswith("{") for ref in references):
+        return [d.id for d in docs], Gold(unique, bundled.version, bundled.sha256, bundled.path)
+    digest = hashlib.sha256("\n".join(d.model_dump_json() for d in unique).encode("utf-8")).hexdigest()
+    return [d.id for d in docs], Gold(unique, "custom", digest, None)
 
 
 @evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS)
@@ -51,9 +127,41 @@ class IsnadBench(evaluate.Metric):
                                         "references": datasets.Value("string")}),
         )
 
+    # evaluate's features are strings: dicts (as the description allows) are passed on as JSON
+    def compute(self, *, predictions=None, references=None, **kwargs):
+        """Score the predictions against the references (dicts or JSON strings)."""
+        _both(predictions, references)
+        return super().compute(predictions=_as_strings(predictions, "predictions"),
+                               references=_as_strings(references, "references"), **kwargs)
+
+    def add_batch(self, *, predictions=None, references=None, **kwargs):
+        """Add predictions and their references (dicts or JSON strings) to score later."""
+        _both(predictions, references)
+        return super().add_batch(predictions=_as_strings(predictions, "predictions"),
+                                 references=_as_strings(references, "references"), **kwargs)
+
+    def add(self, *, prediction=None, reference=None, **kwargs):
+        """Add one prediction and its reference (a dict or a JSON string) to score later."""
+        _both(prediction, reference)
+        one = {"prediction": prediction, "reference": reference}
+        for key, value in one.items():
+            if value is not None:
+                one[key] = _as_strings([value], key)[0]
+        return super().add(prediction=one["prediction"], reference=one["reference"], **kwargs)
+
     def _compute(self, predictions, references, bootstrap=0, seed=12345):
-        gold = _references_gold(references)
-        report = score([json.loads(p) for p in predictions], gold, bootstrap=bootstrap, seed=seed)
+        ids, gold = _references_gold(references)
+        preds = [_object(p, f"predictions[{i}]") for i, p in enumerate(predictions)]
+        for i, (p, doc_id) in enumerate(zip(preds, ids)):
+            if p.get("document_id") != doc_id:
+                raise ValueError(f"predictions[{i}]: document_id {p.get('document_id')!r} is not that of "
+                                 f"references[{i}] ({doc_id!r}): predictions[i] is the prediction for references[i]")
+        try:
+            report = score(preds, gold, bootstrap=bootstrap, seed=seed)
+        except IsnadError as exc:
+            # the scorer numbers list items from 1, as the lines of a file
+            where = f"predictions[{exc.line - 1}]: " if exc.line else ""
+            raise ValueError(where + (f"{exc.field}: " if exc.field else "") + exc.message) from None
         out = {"signature": report.signature}
         for name in HEADLINE:
             fig = report.get(name)
