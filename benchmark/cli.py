@@ -134,7 +134,7 @@ def gold_agreement(root: Path = RootOption) -> None:
 
     report = agreement_report(root, compile_gold(root)[0])
     for pair in report["pairs"]:
-        typer.echo(f"# {pair['a']} vs {pair['b']}")
+        typer.echo(f"# {pair['a']} vs {pair['b']} ({pair['kind']})")
         for k, v in pair["figures"].items():
             typer.echo(f"  {k:32s} {v:.3f}")
         for d in pair["disagreements"]:
