@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -16,6 +14,7 @@ from .errors import IsnadError
 from .gold_source import boundary_problem, compile_source, read_source
 from .schema import Document
 from .spans import first_overlap
+from .transaction import JOURNAL, commit, differs, lock, pending, recover
 from .yamlsafe import line_of
 
 SOURCE_DIR = "gold/source"
@@ -170,25 +169,28 @@ def build_outputs(root: Path) -> dict[str, str]:
     return out
 
 
+GOLD = "gold"
+
+
 def write_outputs(root: Path, outputs: dict[str, str]) -> list[str]:
-    """Write each file through a temporary sibling and an atomic rename; returns changed paths."""
-    changed = []
+    """Write the changed files all or nothing (:mod:`benchmark.transaction`); returns them.
+    Hold the gold's lock (:func:`build` does)."""
+    changes: dict[str, bytes | None] = {}
     for rel, content in outputs.items():
-        path = root / rel
-        if path.is_file() and path.read_text(encoding="utf-8") == content:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-        changed.append(rel)
-    return changed
+        data = content.encode("utf-8")
+        if differs(root / rel, data):
+            changes[rel] = data
+    commit(root, root / GOLD / JOURNAL, changes, (GOLD,))
+    return list(changes)
 
 
 def build(root: Path) -> list[str]:
-    """Compile and write the gold; returns the files that changed."""
-    return write_outputs(root, build_outputs(root))
+    """Compile and write the gold, all or nothing; returns the files that changed (and what
+    was done with the leftovers of an interrupted build)."""
+    with lock(root / GOLD, "the gold"):
+        done = recover(root, root / GOLD / JOURNAL, (GOLD,))
+        notes = [f"{GOLD}/ ({done})"] if done else []
+        return notes + write_outputs(root, build_outputs(root))
 
 
 def validate_document(doc: Document) -> list[str]:
@@ -232,6 +234,9 @@ def check(root: Path) -> list[str]:
     """Problems with the committed gold: invalid data files or files stale against the source."""
     from .gold import read_documents
 
+    journal = pending(root / GOLD / JOURNAL)
+    if journal:
+        return [f"{GOLD}/{JOURNAL}: {journal}"]
     problems = []
     docs_path = root / "gold/data/documents.jsonl"
     if docs_path.is_file():
@@ -241,6 +246,6 @@ def check(root: Path) -> list[str]:
         path = root / rel
         if not path.is_file():
             problems.append(f"{rel}: missing (run `isnad gold build`)")
-        elif path.read_text(encoding="utf-8") != content:
+        elif differs(path, content.encode("utf-8")):
             problems.append(f"{rel}: stale, differs from what the source compiles to (run `isnad gold build`)")
     return problems

@@ -113,8 +113,16 @@ def _check_all(name: str, commands: dict[str, str], path: Path, tmp_path: Path) 
         shutil.copy(path, folder / "submission.yaml")
         shutil.copy(folder.parent / "null/predictions.jsonl", folder / "predictions.jsonl")
         where["leaderboard-build"] = folder / "submission.yaml"
+    if "gold-build" in commands:
+        for part in ("gold", "seeds"):
+            shutil.copytree(REPO / part, boards["gold-build"] / part)
+        source = next((boards["gold-build"] / "gold/source").glob("*.yaml"))
+        shutil.copy(path, source)
+        where["gold-build"] = source
     before = {c: snapshot(root) for c, root in boards.items()}
+    listing = {c: sorted(p.name for p in root.iterdir()) for c, root in boards.items()}
     args = {c: ["leaderboard", "build", "--root", str(boards[c])] if c == "leaderboard-build"
+            else ["gold", "build", "--root", str(boards[c])] if c == "gold-build"
             else _command(c, path, boards[c]) for c in commands}
     procs = {c: subprocess.Popen([sys.executable, "-m", "benchmark.cli", *a], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
@@ -125,7 +133,7 @@ def _check_all(name: str, commands: dict[str, str], path: Path, tmp_path: Path) 
         try:
             assert_refused(r, str(where[command]), fragment)
             assert snapshot(boards[command]) == before[command], "the leaderboard changed"
-            assert sorted(p.name for p in boards[command].iterdir()) == ["leaderboard"], "staging left behind"
+            assert sorted(p.name for p in boards[command].iterdir()) == listing[command], "staging left behind"
         except AssertionError as exc:
             raise AssertionError(f"isnad {command} {name}: {exc}") from None
     assert not Path("/tmp/isnad-pwned").exists()

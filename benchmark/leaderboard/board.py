@@ -5,16 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import re
+import stat
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from ..errors import IsnadError
 from ..gold import Gold, load_gold
 from ..metrics import Stats
-from .submission import (META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size, dump_meta,
-                         read_meta, slugify, submission_dir)
+from ..transaction import JOURNAL, LOCK, commit, differs, lock, pending, recover
+from . import names
+from .submission import (MAX_PREDICTIONS_BYTES, META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size,
+                         dump_meta, read_meta, slugify, submission_dir)
 
 LEADERBOARD = "leaderboard"
 RESULTS = "results"
@@ -23,6 +27,9 @@ SEED = 12345
 PROJECT_README = "../README.md"  # the repository README's table, refreshed in place
 PRIMARY = "attribution.end_to_end"  # what ranks the entries of a track
 SIGNIFICANCE = 0.05
+ALLOWED = (LEADERBOARD, "README.md")  # what a leaderboard change may write, relative to the root
+MAX_README_BYTES = 1024 * 1024
+MAX_RESULT_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -43,25 +50,28 @@ class Entry:
 def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
            given: tuple[SubmissionMeta, Path] | None = None) -> Entry:
     from ..predictions import read_predictions
+    from ..safeio import read_bytes
     from ..scoring import build_report, statistics
     from .view import system_view
 
     folder = lb / "submissions" / slug
     meta, pred_path = given if given else (read_meta(folder / META_FILE), folder / PREDICTIONS_FILE)
-    check_size(pred_path)
-    raw = pred_path.read_bytes()
+    raw = read_bytes(pred_path, MAX_PREDICTIONS_BYTES, "a predictions file to submit" if given else
+                     "a submission's predictions file", follow_symlinks=given is not None)
     sha = hashlib.sha256(raw).hexdigest()
     preds = read_predictions(pred_path, gold)
     st, log, warnings = statistics(preds, gold)
+    # the submission's metadata goes into its result, so an edit to it shows in `check`
+    stored = {"predictions_sha256": sha, "submission": meta.model_dump(mode="json", exclude_none=True)}
     result = None
     if cached is not None and cached.get("predictions_sha256") == sha and cached.get("signature") == _expected_signature(gold):
         # Only the bootstrap intervals are taken from the stored result, and only when every
         # other number in it equals a fresh computation: an edited score is never kept.
         fresh = build_report(st, log, warnings, gold, 0, SEED).to_dict()
-        if _without_ci(cached) == _without_ci({**fresh, "signature": cached["signature"], "predictions_sha256": sha}):
+        if _without_ci(cached) == _without_ci({**fresh, "signature": cached["signature"], **stored}):
             result = cached
     if result is None:
-        result = {**build_report(st, log, warnings, gold, RESAMPLES, SEED).to_dict(), "predictions_sha256": sha}
+        result = {**build_report(st, log, warnings, gold, RESAMPLES, SEED).to_dict(), **stored}
     return Entry(slug, meta, sha, result, st, system_view(preds, gold))
 
 
@@ -80,17 +90,24 @@ def _expected_signature(gold: Gold) -> str:
     return signature(__version__, gold.version, gold.sha256, RESAMPLES, SEED)
 
 
-def _slugs(lb: Path) -> list[str]:
+def _slugs(lb: Path, strict: bool = True) -> list[str]:
+    """The submissions' folder names. ``strict``: anything else in ``submissions/`` is an
+    IsnadError; otherwise it is left out (for `check`, which reports it as a stray)."""
     base = lb / "submissions"
-    if not base.is_dir():
+    if not base.is_dir() or base.is_symlink():
         return []
     out = []
     for p in sorted(base.iterdir()):
         if p.name.startswith("."):
             continue
-        if not p.is_dir() or p.is_symlink():
-            raise IsnadError("not a submission folder", file=str(p))
-        submission_dir(lb.parent, p.name)  # refuses a folder name that is not a slug
+        try:
+            if not p.is_dir() or p.is_symlink():
+                raise IsnadError("not a submission folder", file=str(p))
+            submission_dir(lb.parent, p.name)  # refuses a folder name that is not a slug
+        except IsnadError:
+            if strict:
+                raise
+            continue
         out.append(p.name)
     return out
 
@@ -121,16 +138,18 @@ def entries(lb: Path, gold: Gold, use_cache: bool = True,
     """Score every submission under ``lb/submissions``, plus ``incoming`` ones (slug → meta
     and predictions file, replacing a stored one of the same slug), and rank them. With
     ``use_cache`` a stored result's intervals are reused when everything else in it checks."""
+    from ..safeio import loads_object, read_text
+
     incoming = incoming or {}
     out = []
     for slug in sorted(set(_slugs(lb)) | set(incoming)):
         cached = None
         res = lb / RESULTS / f"{slug}.json"
-        if use_cache and res.is_file():
+        if use_cache and res.is_file() and not res.is_symlink():
             try:
-                cached = json.loads(res.read_text(encoding="utf-8"))
-            except (ValueError, OSError):
-                cached = None
+                cached = loads_object(read_text(res, MAX_RESULT_BYTES, "a result", follow_symlinks=False), str(res))
+            except IsnadError:
+                cached = None  # rescored in full
         out.append(_score(lb, slug, gold, cached, incoming.get(slug)))
     _rank(out)
     return out
@@ -152,137 +171,249 @@ def build_outputs(lb: Path, gold: Gold | None = None, use_cache: bool = True,
     return out
 
 
+BEGIN_MARK, END_MARK = "<!-- generated:leaderboard -->", "<!-- /generated:leaderboard -->"
+_MARKLIKE = re.compile(r"<!--\s*/?\s*generated\s*:?[^>]*?-->|<!--[^>]*?leaderboard[^>]*?-->", re.I)
+
+
 def _project_readme(path: Path, ents: list[Entry]) -> str | None:
-    """The repository README with its generated leaderboard table refreshed (None if it has none)."""
+    """The repository README with its generated leaderboard table refreshed (None if there
+    is no README). Its two marks must each be there once, in order, each on a line of its
+    own; a mark that is missing, doubled or misspelt is an IsnadError naming its line."""
+    from ..safeio import read_text
     from .render import render_tables
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
+    if not path.exists() and not path.is_symlink():
         return None
-    begin, end = "<!-- generated:leaderboard -->\n", "<!-- /generated:leaderboard -->"
-    if begin not in text or end not in text:
-        return None
-    head, rest = text.split(begin, 1)
-    return head + begin + render_tables(ents, heading_level=3) + rest[rest.index(end):]
+    text = read_text(path, MAX_README_BYTES, "the repository README", follow_symlinks=False)
+    lines = text.split("\n")
+    found = {BEGIN_MARK: [], END_MARK: []}
+    for n, line in enumerate(lines, 1):
+        for m in _MARKLIKE.finditer(line):
+            mark = m.group(0)
+            if mark not in found:
+                raise IsnadError(f"{mark[:60]!r} is not one of the leaderboard's marks {BEGIN_MARK!r} and "
+                                 f"{END_MARK!r} (misspelt?)", file=str(path), line=n)
+            if line != mark:
+                raise IsnadError(f"{mark} must be alone on its line", file=str(path), line=n)
+            found[mark].append(n)
+    for mark, at in found.items():
+        if len(at) != 1:
+            where = f"on lines {', '.join(map(str, at))}" if at else "missing"
+            raise IsnadError(f"the mark {mark} must be there once, around the generated leaderboard table "
+                             f"({where})", file=str(path), line=at[1] if len(at) > 1 else None)
+    begin, end = found[BEGIN_MARK][0], found[END_MARK][0]
+    if end < begin:
+        raise IsnadError(f"{END_MARK} comes before {BEGIN_MARK}", file=str(path), line=end)
+    table = render_tables(ents, heading_level=3).removesuffix("\n").split("\n")
+    table = [] if table == [""] else table
+    return "\n".join(lines[:begin] + table + lines[end - 1:])
 
 
 def _stale_results(lb: Path, outputs: dict[str, str]) -> list[Path]:
     folder = lb / RESULTS
-    return [p for p in sorted(folder.glob("*.json")) if f"{RESULTS}/{p.name}" not in outputs] if folder.is_dir() else []
-
-
-def _write(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    with open(path, "wb") as fh:
-        fh.write(data)
-
-
-def _swap_in(root: Path, prepare) -> list[str]:
-    """Copy ``leaderboard/`` to a staging folder, let ``prepare(staging)`` change it, then
-    swap it in with two renames. Any failure before the swap leaves ``leaderboard/`` as it was."""
-    lb = root / LEADERBOARD
-    staging = root / f".{LEADERBOARD}.staging-{os.getpid()}"
-    old = root / f".{LEADERBOARD}.old-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        if lb.is_dir():
-            shutil.copytree(lb, staging, symlinks=True)
-        else:
-            staging.mkdir()
-        changed = prepare(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if lb.is_dir():
-        os.rename(lb, old)
-    os.rename(staging, lb)
-    shutil.rmtree(old, ignore_errors=True)
-    return changed
-
-
-def _regenerate(staging: Path, outputs: dict[str, str]) -> list[str]:
-    changed = []
-    for p in _stale_results(staging, outputs):
-        p.unlink()
-        changed.append(f"{LEADERBOARD}/{RESULTS}/{p.name} (removed)")
-    for rel, content in outputs.items():
-        if rel == PROJECT_README:
-            continue  # outside leaderboard/: written by _refresh_project_readme after the swap
-        path = staging / rel
-        if path.is_file() and path.read_text(encoding="utf-8") == content:
-            continue
-        _write(path, content)
-        changed.append(f"{LEADERBOARD}/{rel}")
-    return changed
-
-
-def _refresh_project_readme(root: Path, outputs: dict[str, str]) -> list[str]:
-    content = outputs.get(PROJECT_README)
-    path = root / "README.md"
-    if content is None or path.read_text(encoding="utf-8") == content:
+    if not folder.is_dir() or folder.is_symlink():
         return []
-    tmp = path.with_name(f".README.md.{os.getpid()}")
-    _write(tmp, content)
-    os.replace(tmp, path)
-    return ["README.md"]
+    return [p for p in sorted(folder.iterdir()) if p.suffix == ".json" and f"{RESULTS}/{p.name}" not in outputs]
+
+
+def _target(rel: str) -> str:
+    """An output's path relative to the repository root."""
+    return "README.md" if rel == PROJECT_README else f"{LEADERBOARD}/{rel}"
+
+
+def _changes(root: Path, outputs: dict[str, str]) -> dict[str, bytes | None]:
+    lb = root / LEADERBOARD
+    changes: dict[str, bytes | None] = {f"{LEADERBOARD}/{RESULTS}/{p.name}": None for p in _stale_results(lb, outputs)}
+    for rel, content in outputs.items():
+        data = content.encode("utf-8")
+        if differs(root / _target(rel), data):
+            changes[_target(rel)] = data
+    return changes
+
+
+def _described(changes: dict[str, bytes | None]) -> list[str]:
+    return [f"{rel} (removed)" if data is None else rel for rel, data in changes.items()]
+
+
+def tree_problems(root: Path, slugs: list[str] | None = None) -> list[str]:
+    """Symbolic links anywhere under ``leaderboard/`` and, given the submissions' ``slugs``,
+    every file or folder that is not one of the leaderboard's (a stray)."""
+    lb = root / LEADERBOARD
+    if lb.is_symlink():
+        return [f"{LEADERBOARD}: a symbolic link (the leaderboard is a folder of regular files)"]
+    if not lb.is_dir():
+        return []
+    expected_files = {"README.md", "index.html", LOCK}
+    expected_dirs = {RESULTS, "submissions"}
+    for slug in slugs or []:
+        expected_files |= {f"{RESULTS}/{slug}.json", f"submissions/{slug}/{META_FILE}", f"submissions/{slug}/{PREDICTIONS_FILE}"}
+        expected_dirs.add(f"submissions/{slug}")
+    problems = []
+    for folder, dirs, files in os.walk(lb):
+        here = Path(folder)
+        for name in sorted(dirs + files):
+            path = here / name
+            rel = path.relative_to(lb).as_posix()
+            if rel == JOURNAL or rel.startswith(JOURNAL + "/"):
+                continue  # reported by `pending`
+            if path.is_symlink():
+                problems.append(f"{LEADERBOARD}/{rel}: a symbolic link (the leaderboard holds regular files only)")
+            elif slugs is not None and name in dirs and rel not in expected_dirs:
+                problems.append(f"{LEADERBOARD}/{rel}/: a stray folder (not a submission nor generated)")
+            elif slugs is not None and name in files and (rel not in expected_files or not path.is_file()) \
+                    and not (here == lb / RESULTS and name.endswith(".json") and path.is_file()):  # a stale result
+                problems.append(f"{LEADERBOARD}/{rel}: a stray file (not part of a submission nor generated)")
+        dirs[:] = [d for d in dirs if not (here / d).is_symlink() and (here / d).relative_to(lb).as_posix() != JOURNAL]
+    return problems
+
+
+def _refuse_links(root: Path) -> None:
+    links = tree_problems(root)
+    if links:
+        raise IsnadError(links[0].split(": ", 1)[1] + ": refusing to write through it",
+                         file=str(root / links[0].split(": ", 1)[0]))
+
+
+@contextmanager
+def _writing(root: Path):
+    """The leaderboard's lock held, an interrupted run finished or cleared, no link in the way;
+    yields the notes of what was recovered."""
+    with lock(root / LEADERBOARD, "the leaderboard"):
+        _refuse_links(root)
+        done = recover(root, root / LEADERBOARD / JOURNAL, ALLOWED)
+        yield [f"{LEADERBOARD}/ ({done})"] if done else []
 
 
 def build(root: Path, gold: Gold | None = None) -> list[str]:
     """Regenerate results, README.md and index.html from ``leaderboard/submissions`` (and the
-    table between the ``generated:leaderboard`` marks of the repository README)."""
-    outputs = build_outputs(root / LEADERBOARD, gold)  # read from the real files: errors name them
-    changed = _swap_in(root, lambda staging: _regenerate(staging, outputs))
-    return changed + _refresh_project_readme(root, outputs)
+    table between the ``generated:leaderboard`` marks of the repository README), all or
+    nothing; returns what changed."""
+    with _writing(root) as notes:
+        outputs = build_outputs(root / LEADERBOARD, gold)  # read from the real files: errors name them
+        changes = _changes(root, outputs)
+        commit(root, root / LEADERBOARD / JOURNAL, changes, ALLOWED)
+    return notes + _described(changes)
+
+
+def _stored_meta(lb: Path, slugs: list[str]) -> dict[str, SubmissionMeta]:
+    return {slug: read_meta(lb / "submissions" / slug / META_FILE) for slug in slugs}
 
 
 def check(root: Path, gold: Gold | None = None) -> list[str]:
-    """Problems, each naming a file: what is committed differs from what would be generated."""
+    """Problems, each naming a file: what is committed differs from what would be generated,
+    a file that is not the leaderboard's, a link, a left-over journal, a README mark."""
     lb = root / LEADERBOARD
-    outputs = build_outputs(lb, gold, use_cache=False)
-    problems = [f"{LEADERBOARD}/{RESULTS}/{p.name}: no such submission (stale result)" for p in _stale_results(lb, outputs)]
-    for rel, content in outputs.items():
-        path = lb / rel
-        name = "README.md (its leaderboard table)" if rel == PROJECT_README else f"{LEADERBOARD}/{rel}"
-        if not path.is_file():
-            problems.append(f"{name}: missing (run `isnad leaderboard build`)")
-        elif path.read_text(encoding="utf-8") != content:
-            problems.append(f"{name}: differs from what the submissions generate (run `isnad leaderboard build`)")
+    with _reading(lb):
+        journal = pending(lb / JOURNAL)
+        if journal:
+            return [f"{LEADERBOARD}/{JOURNAL}: {journal}"]
+        problems = tree_problems(root, _slugs(lb, strict=False) if lb.is_dir() and not lb.is_symlink() else None)
+        if any("symbolic link" in p for p in problems):
+            return problems  # nothing is read through a link
+        try:
+            outputs = build_outputs(lb, gold, use_cache=False)
+        except IsnadError as exc:
+            if exc.file != str(root / "README.md"):
+                raise
+            return [f"README.md: {str(exc).removeprefix(exc.file + ':')}".replace(": :", ":")]
+        problems += [f"{LEADERBOARD}/{RESULTS}/{p.name}: no such submission (stale result)" for p in _stale_results(lb, outputs)]
+        for rel, content in outputs.items():
+            path = root / _target(rel)
+            name = "README.md (its leaderboard table)" if rel == PROJECT_README else f"{LEADERBOARD}/{rel}"
+            if not path.is_file():
+                problems.append(f"{name}: missing (run `isnad leaderboard build`)")
+            elif differs(path, content.encode("utf-8")):
+                problems.append(f"{name}: differs from what the submissions generate (run `isnad leaderboard build`)")
+        for slug, meta in _stored_meta(lb, _slugs(lb)).items():
+            path = lb / "submissions" / slug / META_FILE
+            if differs(path, dump_meta(meta).encode("utf-8")):
+                problems.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: not as `isnad submit` writes it "
+                                "(edited by hand? submit again with --replace)")
+        problems += _name_clashes(_stored_meta(lb, _slugs(lb)))
     return problems
 
 
+@contextmanager
+def _reading(lb: Path):
+    """Hold the lock while checking, when it can be had (a read-only checkout cannot take it)."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(lock(lb, "the leaderboard"))
+        except OSError:
+            pass
+        yield
+
+
+def _name_clashes(metas: dict[str, SubmissionMeta]) -> list[str]:
+    out = []
+    items = sorted(metas.items())
+    for i, (slug, meta) in enumerate(items):
+        other = names.first_alike(meta.name, [(s, m.name) for s, m in items[:i]])
+        if other:
+            out.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: name {meta.name!r} reads like that of "
+                       f"{other[0]} ({other[1]!r})")
+        if not meta.baseline and names.uses_reserved_word(meta.name):
+            out.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: name {meta.name!r} uses the word "
+                       f"{names.BASELINE_WORD!r}, reserved for the project's baselines")
+    return out
+
+
 def submit(root: Path, predictions: Path, meta: SubmissionMeta, *, replace: bool = False,
-           gold: Gold | None = None) -> str:
+           gold: Gold | None = None, baselines: Collection[str] = ()) -> str:
     """Validate and score ``predictions``, add it as a submission and rebuild; returns the slug.
-    Nothing is written when any step fails."""
-    return submit_many(root, [(predictions, meta)], replace=replace, gold=gold)[0]
+    Nothing is written when any step fails. ``baselines`` are the project's baselines' names:
+    reserved for entries marked baseline, and the only names such an entry may have."""
+    return submit_many(root, [(predictions, meta)], replace=replace, gold=gold, baselines=baselines)[0]
+
+
+def _check_names(incoming: dict[str, tuple[SubmissionMeta, Path]], stored: dict[str, SubmissionMeta],
+                 baselines: Collection[str]) -> None:
+    """Refuse a name that reads like another entry's, or passes for a baseline."""
+    taken = [(s, m.name) for s, m in stored.items() if s not in incoming] + [(b, b) for b in baselines]
+    for slug, (meta, _) in incoming.items():
+        if meta.baseline and baselines and slug not in baselines:
+            raise IsnadError(f"only the project's baselines ({', '.join(sorted(baselines))}) are marked baseline",
+                             field="baseline")
+        if not meta.baseline and names.uses_reserved_word(meta.name):
+            raise IsnadError(f"the word {names.BASELINE_WORD!r} is reserved for the project's baselines; "
+                             "choose a name without it", field="name")
+        others = [(s, n) for s, n in taken if s != slug] + [(s, m.name) for s, (m, _) in incoming.items() if s != slug]
+        alike = names.first_alike(meta.name, others)
+        if alike and not (meta.baseline and alike[0] == slug):
+            raise IsnadError(f"{meta.name!r} reads like the name of the entry {alike[0]!r} ({alike[1]!r}); "
+                             "choose a name that reads differently", field="name")
 
 
 def submit_many(root: Path, items: list[tuple[Path, SubmissionMeta]], *, replace: bool = False,
-                gold: Gold | None = None) -> list[str]:
+                gold: Gold | None = None, baselines: Collection[str] = ()) -> list[str]:
     """:func:`submit` for several submissions at once, with a single rebuild (all or nothing)."""
+    from ..safeio import read_bytes
+
     gold = gold or load_gold()
-    incoming: dict[str, tuple[SubmissionMeta, Path]] = {}
-    for predictions, meta in items:
-        slug = slugify(meta.name)
-        if slug in incoming:
-            raise IsnadError(f"two submissions share the slug {slug!r}", field="name")
-        if submission_dir(root, slug).exists() and not replace:
-            raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
-        check_size(predictions)
-        incoming[slug] = (meta, predictions)
-    raw = {slug: path.read_bytes() for slug, (_, path) in incoming.items()}
-    outputs = build_outputs(root / LEADERBOARD, gold, incoming=incoming)
-
-    def prepare(staging: Path) -> list[str]:
+    with _writing(root):
+        lb = root / LEADERBOARD
+        incoming: dict[str, tuple[SubmissionMeta, Path]] = {}
+        for predictions, meta in items:
+            slug = slugify(meta.name)
+            if slug in incoming:
+                raise IsnadError(f"two submissions share the slug {slug!r}", field="name")
+            if submission_dir(root, slug).exists() and not replace:
+                raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
+            check_size(predictions)
+            incoming[slug] = (meta, predictions)
+        _check_names(incoming, _stored_meta(lb, _slugs(lb)), baselines)
+        raw = {slug: read_bytes(path, MAX_PREDICTIONS_BYTES, "a predictions file to submit")
+               for slug, (_, path) in incoming.items()}
+        outputs = build_outputs(lb, gold, incoming=incoming)
+        for slug, (_, path) in incoming.items():
+            scored = json.loads(outputs[f"{RESULTS}/{slug}.json"])["predictions_sha256"]
+            if scored != hashlib.sha256(raw[slug]).hexdigest():
+                raise IsnadError("changed while it was being submitted: what is stored must be what was scored",
+                                 file=str(path))
+        changes: dict[str, bytes | None] = {}
         for slug, (meta, _) in incoming.items():
-            folder = staging / "submissions" / slug
-            shutil.rmtree(folder, ignore_errors=True)
-            _write(folder / META_FILE, dump_meta(meta))
-            _write(folder / PREDICTIONS_FILE, raw[slug])
-        return _regenerate(staging, outputs)
-
-    _swap_in(root, prepare)
-    _refresh_project_readme(root, outputs)
+            changes[f"{LEADERBOARD}/submissions/{slug}/{META_FILE}"] = dump_meta(meta).encode("utf-8")
+            changes[f"{LEADERBOARD}/submissions/{slug}/{PREDICTIONS_FILE}"] = raw[slug]
+        changes.update(_changes(root, outputs))
+        commit(root, lb / JOURNAL, changes, ALLOWED)
     return list(incoming)

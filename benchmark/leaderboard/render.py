@@ -7,6 +7,7 @@ import json
 import re
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from ..gold import Gold
 from .submission import Track
@@ -29,9 +30,30 @@ def figure(result: dict[str, Any], path: str) -> dict[str, Any]:
 
 
 def _md(text: str) -> str:
-    """Escape submitted text for a Markdown table cell (HTML, Markdown syntax, pipes, lines)."""
-    text = html.escape(" ".join(text.split()), quote=True)
-    return re.sub(r"([\\`*_\[\]{}()#+!|~])", r"\\\1", text)
+    """Escape submitted text for a Markdown table cell: every run of white space (line breaks
+    included) becomes one space, HTML is escaped, and each Markdown-significant character,
+    the pipe and the backslash among them, gets a backslash."""
+    text = re.sub(r"([\\`*_\[\]{}()#+!|~])", r"\\\1", " ".join(text.split()))
+    return html.escape(text, quote=True)  # after: the "#" of "&#x27;" is no Markdown
+
+
+# what stays as it is in a URL: RFC 3986's unreserved and reserved characters but the quote
+# (it ends an HTML attribute) and the brackets (Markdown parsers encode them), and the
+# percent of an escape already there
+_URL_SAFE = ":/?#@!$&()*+,;=%-._~"
+
+
+def url(value: str) -> str:
+    """A submitted URL percent-encoded, so that no character of it can end a Markdown link
+    or table cell, or an HTML attribute (``|`` → ``%7C``, non-ASCII as UTF-8, a ``%`` that
+    starts no escape → ``%25``)."""
+    return quote(re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", value), safe=_URL_SAFE)
+
+
+def _md_link(text: str, href: str) -> str:
+    # inside <...> a destination may hold parentheses; & is written as an entity so that
+    # no "&name;" in the URL is read as a character reference
+    return f"[{text}](<{url(href).replace('&', '&amp;')}>)"
 
 
 def _cell(fig: dict[str, Any]) -> str:
@@ -53,7 +75,7 @@ def render_tables(entries: list, heading_level: int = 2) -> str:
         for e in group:
             name = _md(e.meta.name)
             if e.meta.url:
-                name = f"[{name}](<{html.escape(e.meta.url, quote=True)}>)"
+                name = _md_link(name, e.meta.url)
             if e.meta.baseline:
                 name += " (baseline)"
             rank = f"{e.rank} ≈" if e.tied_with_above else str(e.rank)
@@ -127,7 +149,8 @@ def render_html(entries: list, gold: Gold) -> str:
         group = sorted((e for e in entries if e.meta.track is track), key=lambda e: e.rank)
         if group:
             tracks.append({"title": TRACK_TITLES[track], "id": track.value, "rows": [
-                {"rank": e.rank, "tied": e.tied_with_above, "name": e.meta.name, "url": e.meta.url,
+                {"rank": e.rank, "tied": e.tied_with_above, "name": e.meta.name,
+                 "url": url(e.meta.url) if e.meta.url else None,
                  "slug": e.slug, "baseline": e.meta.baseline, "authors": ", ".join(e.meta.authors),
                  "description": e.meta.description,
                  "cells": [(figure(e.result, p)["f1"], _cell(figure(e.result, p))) for p, _ in COLUMNS]}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import stat
 import unicodedata
 from enum import Enum
 from pathlib import Path
@@ -14,11 +13,13 @@ from pydantic import Field, ValidationError, field_validator
 from ..errors import IsnadError
 from ..schema import Model
 from ..yamlsafe import dotted, line_of, load_yaml
+from .names import MAX_AUTHOR, MAX_AUTHORS, text_problem
 
 SUBMISSIONS = "leaderboard/submissions"
 META_FILE = "submission.yaml"
 PREDICTIONS_FILE = "predictions.jsonl"
 MAX_PREDICTIONS_BYTES = 20 * 1024 * 1024
+MAX_META_BYTES = 64 * 1024  # a submission.yaml: a few hundred bytes in practice
 MAX_SLUG = 64
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -34,7 +35,7 @@ class SubmissionMeta(Model):
     """``submission.yaml``: who made the predictions, and how to find out more."""
 
     name: str = Field(min_length=1, max_length=100)
-    authors: list[str] = []
+    authors: list[str] = Field(default=[], max_length=MAX_AUTHORS)
     url: str | None = None
     paper: str | None = None
     description: str = Field(default="", max_length=2000)
@@ -50,11 +51,31 @@ class SubmissionMeta(Model):
             raise ValueError("must be an http:// or https:// URL")
         return value
 
-    @field_validator("name", "description")
+    @field_validator("name")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        problem = text_problem(value) or (None if value.strip() else "is blank")
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("description")
     @classmethod
     def _printable(cls, value: str) -> str:
-        if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") and c not in "\n" for c in value):
-            raise ValueError("contains control or invisible characters")
+        problem = text_problem(value, newlines=True)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("authors")
+    @classmethod
+    def _authors(cls, value: list[str]) -> list[str]:
+        # the name's character rules, one line each, a bounded length
+        for i, author in enumerate(value):
+            problem = text_problem(author) or (None if author.strip() else "is blank") or (
+                f"is {len(author)} characters long, over the limit of {MAX_AUTHOR}" if len(author) > MAX_AUTHOR else None)
+            if problem:
+                raise ValueError(f"author {i + 1} {problem}")
         return value
 
 
@@ -85,8 +106,9 @@ def submission_dir(root: Path, slug: str) -> Path:
 
 
 def read_meta(path: Path) -> SubmissionMeta:
-    """Parse ``submission.yaml`` (safe YAML, unknown fields refused)."""
-    data, lines = load_yaml(path)
+    """Parse ``submission.yaml`` (safe YAML, unknown fields refused; a link, a file that is
+    not regular and one over :data:`MAX_META_BYTES` are refused before reading)."""
+    data, lines = load_yaml(path, MAX_META_BYTES, "a submission.yaml", follow_symlinks=False)
     try:
         return SubmissionMeta.model_validate(data)
     except ValidationError as exc:
@@ -104,15 +126,8 @@ def dump_meta(meta: SubmissionMeta) -> str:
 
 
 def check_size(path: Path) -> None:
-    """Refuse a predictions file over the size bound before reading it."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise IsnadError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    if not stat.S_ISREG(info.st_mode):
-        # a pipe or a device reports size 0 and could be endless: only regular files
-        raise IsnadError("not a regular file (a pipe or device cannot be submitted)", file=str(path))
-    size = info.st_size
-    if size > MAX_PREDICTIONS_BYTES:
-        raise IsnadError(f"{size} bytes is over the {MAX_PREDICTIONS_BYTES}-byte limit for a predictions file",
-                         file=str(path))
+    """Refuse a predictions file that is not a regular file or is over the size bound,
+    before it is opened."""
+    from ..safeio import check_file
+
+    check_file(path, MAX_PREDICTIONS_BYTES, "a predictions file to submit")
