@@ -79,6 +79,24 @@ def _complementizer_index() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {w: tuple(sorted(r, key=len, reverse=True)) for w, r in index.items()}
 
 
+def _prepositional(t) -> bool:
+    """A definite noun behind an attached preposition (للصحفيين، بالعاصمة): an adjunct."""
+    return t.norm.startswith("لل") or (t.text[:1] in "بك" and t.norm[1:3] == "ال")
+
+
+def _circumstantial(t) -> bool:
+    """An accusative participle describing how something was said (متحدثاً، مستشهداً): it
+    ends in tanwin (written, or the alif of مت-/مست- participles)."""
+    return "\u064b" in t.text or (t.norm.endswith("ا") and t.norm.startswith(("مت", "مست")) and len(t.norm) > 4)
+
+
+def _name_like(t) -> bool:
+    """An Arabic word that may be part of a name: not a function word, a cue or a title, not
+    in an adjunct, not a circumstantial participle."""
+    return t.is_arabic and not t.is_stop and not t.is_title_word and not _prepositional(t) \
+        and not _circumstantial(t)
+
+
 def _span(m) -> dict:
     return {"start": m.start, "end": m.end}
 
@@ -184,7 +202,7 @@ class _Reader:
             return True
         t = self.toks[j]
         return (t.text in _CLAUSE_PUNCT or t.text in QUOTE_MARKS or self.complementizer_end(j) is not None
-                or bool(t.stem_set() & _words()["prepositions"]) or t.norm in _ADVERBIALS)
+                or bool(t.stem_set() & _words()["prepositions"]) or _prepositional(t) or t.norm in _ADVERBIALS)
 
     def subject_after(self, k: int, hit: CueHit) -> tuple[dict, int] | None:
         """The subject starting at token ``k`` right after the cue: its speaker span and the
@@ -218,7 +236,7 @@ class _Reader:
         elif _bare(t.norm) in _words()["speaker_nouns"]:
             # with its adjectives («مصادر دبلوماسية غربية»), not a complement («لوكالة ...»: the addressee)
             j = k + 1
-            while j < limit and toks[j].norm.endswith(_NISBA) and not toks[j].is_stop:
+            while j < limit and toks[j].norm.endswith(_NISBA) and not toks[j].is_stop and not _prepositional(toks[j]):
                 m = doc.mention_at.get(j)
                 j = m.last if m is not None else j + 1
             found = {"start": t.start, "end": toks[j - 1].end}, j
@@ -231,11 +249,11 @@ class _Reader:
                 found = _span(person), person.last
             elif "obj" not in hit.cue.frames and self._boundary(j, limit):
                 found = {"start": t.start, "end": toks[j - 1].end}, j
-        elif not hit.cue.participle and t.is_arabic and not t.is_stop and not t.is_title_word:
+        elif not hit.cue.participle and _name_like(t):
             # a word the lexicons do not know, ending at a clause boundary: a name
             j = k + 1
-            while j < limit and j - k < 3 and not self._boundary(j, limit) and toks[j].is_arabic \
-                    and not toks[j].is_stop and not toks[j].norm.startswith("ال") and toks[j].text[:1] != "و":
+            while j < limit and j - k < 3 and not self._boundary(j, limit) and _name_like(toks[j]) \
+                    and not toks[j].norm.startswith("ال") and toks[j].text[:1] != "و":
                 j += 1
             if self._boundary(j, limit):
                 found = {"start": t.start, "end": toks[j - 1].end}, j
@@ -477,7 +495,7 @@ class CueRulesBaseline:
         quotes: list[dict] = []
         used_marks: set[int] = set()
         used_cues: set[int] = set()
-        events = sorted([(c.start, 1, c) for c in doc.cues if not self._quoted(doc, c)]
+        events = sorted([(c.start, 1, c) for c in doc.cues if not doc.quoted(c.start, c.end)]
                         + [(m.open, 0, m) for m in doc.marks], key=lambda e: (e[0], e[1]))
         for pos, kind, obj in events:
             if kind == 0:
@@ -505,14 +523,6 @@ class CueRulesBaseline:
             if q["speaker"] is not None:
                 rd.said.append(_Said(q["speaker"], gender))
         return sorted(quotes, key=lambda q: q["start"])
-
-    @staticmethod
-    def _quoted(doc: Analysis, hit: CueHit) -> bool:
-        """The cue stands inside a quotation (it belongs to the quoted words)."""
-        from bisect import bisect_right
-
-        k = bisect_right(doc.mark_opens, hit.start) - 1
-        return k >= 0 and hit.end <= doc.marks[k].close
 
     # -- interface ---------------------------------------------------------------------
     def predict(self, document_id: str, text: str) -> Prediction:
