@@ -19,7 +19,6 @@ from itertools import compress, count
 from operator import attrgetter
 from typing import Mapping, NamedTuple
 
-from benchmark.gcpause import gc_paused
 from benchmark.text import split_sentences, token_spans
 
 from .arabic import is_arabic_word, stems
@@ -154,15 +153,14 @@ def document_tokens(text: str) -> list[Token]:
     append = out.append
     get = _INFO.get
     n = 0
-    with gc_paused():
-        for si, sent in enumerate(split_sentences(text)):
-            for start, end in token_spans(text, sent.start, sent.end):
-                tok = text[start:end]
-                info = get(tok)
-                if info is None:
-                    info = _word_info(tok)
-                append(Token(n, start, end, tok, si, None, info))
-                n += 1
+    for si, sent in enumerate(split_sentences(text)):
+        for start, end in token_spans(text, sent.start, sent.end):
+            tok = text[start:end]
+            info = get(tok)
+            if info is None:
+                info = _word_info(tok)
+            append(Token(n, start, end, tok, si, None, info))
+            n += 1
     return out
 
 
