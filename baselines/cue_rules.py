@@ -2,7 +2,8 @@
 
 The rules read the reporting clause of Arabic news prose::
 
-    [و|ف] CUE [قائلا] [SUBJECT [، NAME ،] [، الذي ... ،]] [ADJUNCTS] ( : «…» | «…» | COMPLEMENTIZER CONTENT | COMPLEMENT )
+    [و|ف] CUE [قائلا] [SUBJECT [، NAME ،] [، الذي ... ،]] [ADJUNCTS]
+        ( : «…» | «…» | COMPLEMENTIZER CONTENT | COMPLEMENT )
 
 - **Cue**: a reporting verb of ``cues.txt`` (قال، أضاف، أكد/مؤكدا، دعا، شدد على ...).
 - **Subject** (VSO), right after the cue: a person; an organisation or a country that
@@ -22,8 +23,12 @@ The rules read the reporting clause of Arabic news prose::
 - **Without a subject after the cue**: a mention just before it (SVO, «X، اتهم ...»); else,
   for a dropped subject (وأضاف، وتابع، وأشار) and for participles (مؤكدا), the speaker of
   the latest quote whose verb agrees in gender (أضاف / أضافت).
-- A quotation followed by «، قال ...» or «كما قال ...» (a cue with no conjunction) is a
-  direct quote of that postposed cue; a quotation after a colon with no cue is direct.
+- Content ends with its clause: at the end of the sentence, at a cue that opens a clause of
+  its own, at «، كما ...», and before a relative clause joined by و or set off by a comma
+  (background in the reporter's voice); a restrictive relative stays.
+- A postposed cue (a cue with no conjunction: «…، قال X», «…، كما قال X») attributes the
+  clause before it, mixed when the clause holds a quotation; a quotation with no clause
+  around it is a direct quote of the cue. A quotation after a colon with no cue is direct.
   Quoted names and titles with no cue are not quotes, and a cue inside quotation marks
   belongs to the quoted words.
 """
@@ -34,9 +39,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .analysis import Analysis, CueHit, analyse
+from .arabic import normalize, without_article
 from .base import Prediction, Speaker, most_overlapping
 from .entities import Mention, modifiers_end, title_at
-from .arabic import normalize
 from .lexicon import complementizers, word_set
 from .quotes import QUOTE_MARKS, MarkedSpan
 
@@ -64,10 +69,6 @@ _QUOTED_NAME = 5
 def _words() -> dict[str, frozenset[str]]:
     return {"prepositions": word_set("prepositions.txt"), "speaker_nouns": word_set("speaker_nouns.txt"),
             "masculine_places": word_set("masculine_places.txt")}
-
-
-def _bare(word: str) -> str:
-    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
 @lru_cache(maxsize=1)
@@ -230,10 +231,10 @@ class _Reader:
             if person is not None:
                 found = _span(person), person.last
             else:
-                words = title.words + tuple(_bare(w.norm) for w in toks[title.end:j] if w.is_arabic)
+                words = title.words + tuple(without_article(w.norm) for w in toks[title.end:j] if w.is_arabic)
                 earlier = doc.last_titled_person(words, t.start)
                 found = (_span(earlier) if earlier else {"start": t.start + title.offset, "end": toks[j - 1].end}), j
-        elif _bare(t.norm) in _words()["speaker_nouns"]:
+        elif without_article(t.norm) in _words()["speaker_nouns"]:
             # with its adjectives («مصادر دبلوماسية غربية»), not a complement («لوكالة ...»: the addressee)
             j = k + 1
             while j < limit and toks[j].norm.endswith(_NISBA) and not toks[j].is_stop and not _prepositional(toks[j]):
