@@ -102,6 +102,19 @@ def gold_agreement(root: Path = RootOption) -> None:
             typer.echo(f"  - {d}")
 
 
+@gold_app.command("export")
+@reports_errors
+def gold_export(out_dir: Path = typer.Argument(..., help="Folder to write the export into."),
+                fmt: str = typer.Option(..., "--format", help="conll (IOB2 columns) or brat (standoff)."),
+                root: Path = RootOption) -> None:
+    """Export the compiled gold as CoNLL-style IOB2 columns or brat standoff."""
+    from .export import export
+    from .gold import load_gold
+
+    docs = list(load_gold(root / "gold").documents)
+    _report_changes(export(docs, fmt, out_dir), "nothing to export")
+
+
 GoldOption = typer.Option(None, "--gold", help="Gold folder (holding data/documents.jsonl); the bundled gold by default.")
 
 

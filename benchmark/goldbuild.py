@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from . import dataset
-from .agreement import compare
+from .agreement import agreement_report, agreement_tables
 from .errors import IsnadError
 from .gold_source import boundary_problem, compile_source, read_source
 from .schema import Document
@@ -18,7 +18,6 @@ from .transaction import JOURNAL, commit, differs, lock, pending, recover
 from .yamlsafe import line_of
 
 SOURCE_DIR = "gold/source"
-PASSES_DIR = "gold/passes"
 CARD = "gold/README.md"
 AGREEMENT = "gold/agreement.json"
 _REGION = re.compile(r"(<!-- generated:(?P<name>[a-z-]+) -->\n)(.*?)(<!-- /generated:(?P=name) -->)", re.S)
@@ -55,25 +54,6 @@ def compile_gold(root: Path) -> tuple[list[Document], str]:
     return [d for d, _ in compiled], versions[0]
 
 
-def agreement_report(root: Path, docs: list[Document]) -> dict:
-    """Agreement of the two annotation passes, and of each pass with the adjudicated gold."""
-    passes = sorted((root / PASSES_DIR).glob("*.yaml"))
-    if len(passes) < 2:
-        raise IsnadError("agreement needs two annotation passes", file=str(root / PASSES_DIR))
-    gold = docs[0]
-    compiled = {}
-    for path in passes:
-        src, lines = read_source(path)
-        compiled[src.annotator] = compile_source(src, gold.text, path=path, lines=lines, doc_id=gold.id)
-    names = list(compiled)
-    pairs = [(names[0], n) for n in names[1:]] + [("gold", n) for n in names]
-    out = []
-    for a, b in pairs:
-        ag = compare(gold if a == "gold" else compiled[a], compiled[b])
-        out.append({"a": a, "b": b, "figures": ag.figures, "counts": ag.counts, "disagreements": ag.disagreements})
-    return {"document": gold.id, "pairs": out}
-
-
 def _card(root: Path, docs: list[Document], version: str, agreement: dict) -> str:
     path = root / CARD
     try:
@@ -97,7 +77,7 @@ def _card(root: Path, docs: list[Document], version: str, agreement: dict) -> st
                          for c in dataset.CONFIGS],
     }
     body = parts[2]
-    regions = {"statistics": _statistics(docs, version), "agreement": _agreement_table(agreement)}
+    regions = {"statistics": _statistics(docs, version), "agreement": agreement_tables(agreement)}
 
     def fill(m: re.Match) -> str:
         if m.group("name") not in regions:
@@ -144,17 +124,6 @@ def _speaker_skew(docs: list[Document]) -> list[str]:
     top, n = ranked[0]
     return lines + ["", f"The speakers are skewed: {n} of {total} quotes are {names[top]}'s, so a system that "
                         f"always answers {names[top]} gets {n / total:.0%} of the speakers right.", ""]
-
-
-def _agreement_table(agreement: dict) -> str:
-    pairs = agreement["pairs"]
-    keys = list(pairs[0]["figures"])
-    head = "| figure | " + " | ".join(f"{p['a']} vs {p['b']}" for p in pairs) + " |"
-    lines = [head, "|---|" + "---|" * len(pairs)]
-    lines += [f"| {k} | " + " | ".join(f"{p['figures'][k]:.3f}" for p in pairs) + " |" for k in keys]
-    lines += ["", "Counts: " + "; ".join(f"{p['a']} vs {p['b']}: " + ", ".join(f"{k}={v}" for k, v in p["counts"].items())
-                                        for p in pairs), ""]
-    return "\n".join(lines)
 
 
 def build_outputs(root: Path) -> dict[str, str]:
