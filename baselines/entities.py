@@ -19,10 +19,9 @@ from itertools import compress, count
 from operator import attrgetter
 from typing import Mapping, NamedTuple
 
-from benchmark.gcpause import gc_paused
 from benchmark.text import split_sentences, token_spans
 
-from .arabic import is_arabic_word, stems
+from .arabic import is_arabic_word, stems, without_article
 from .lexicon import Cue, cues, gazetteer, phrase_set, word_set
 
 
@@ -154,15 +153,14 @@ def document_tokens(text: str) -> list[Token]:
     append = out.append
     get = _INFO.get
     n = 0
-    with gc_paused():
-        for si, sent in enumerate(split_sentences(text)):
-            for start, end in token_spans(text, sent.start, sent.end):
-                tok = text[start:end]
-                info = get(tok)
-                if info is None:
-                    info = _word_info(tok)
-                append(Token(n, start, end, tok, si, None, info))
-                n += 1
+    for si, sent in enumerate(split_sentences(text)):
+        for start, end in token_spans(text, sent.start, sent.end):
+            tok = text[start:end]
+            info = get(tok)
+            if info is None:
+                info = _word_info(tok)
+            append(Token(n, start, end, tok, si, None, info))
+            n += 1
     return out
 
 
@@ -231,11 +229,6 @@ def modifiers_end(tokens: list[Token], j: int, mentions: Mapping[int, Mention]) 
             continue
         break
     return k
-
-
-def _bare(word: str) -> str:
-    """A normalized word without the article."""
-    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
 def _first_word_index(table) -> dict[str, tuple[int, ...]]:
@@ -317,7 +310,7 @@ def title_at(tokens: list[Token], i: int) -> TitleMatch | None:
     (TitleMatch(end=2, offset=1, words=('وزير', 'خارجية')), None)
     """
     hit = _match(tokens, i, _lex().titles, tokens[i].info.title_lengths)
-    return TitleMatch(hit[0], hit[1], tuple(_bare(w) for w in hit[2])) if hit else None
+    return TitleMatch(hit[0], hit[1], tuple(without_article(w) for w in hit[2])) if hit else None
 
 
 _info_of = attrgetter("info")
@@ -463,7 +456,7 @@ class EntityTagger:
             self._titles_at.update(range(i, j))
             sent = toks[i].sentence
             k = modifiers_end(toks, j, covered)
-            title = tuple(_bare(w) for w in key) + tuple(_bare(toks[x].norm) for x in range(j, k)
+            title = tuple(without_article(w) for w in key) + tuple(without_article(toks[x].norm) for x in range(j, k)
                                                          if toks[x].info.arabic)
             end = self._name_run(toks, k, lex, covered) if k < n and toks[k].sentence == sent else k
             if end > k:
