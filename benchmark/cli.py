@@ -187,16 +187,28 @@ def _show(report, json_out: bool) -> None:
 
 @app.command("validate")
 @reports_errors
-def validate_cmd(file: Path = PredictionsArgument, gold: Path = GoldOption) -> None:
-    """Check a predictions file against the format and the gold (exit 2 naming the first problem)."""
+def validate_cmd(file: Path = PredictionsArgument, gold: Path = GoldOption,
+                 strict: bool = Flag("--strict", "Exit 1 when a text span is not in its document.")) -> None:
+    """Check a predictions file against the format and the gold (exit 2 naming the first problem); count the text spans not found in their document.
+
+    Spans that cannot be found are scored as false positives; --strict makes them exit 1."""
     from .gold import load_gold
+    from .grounding import ground_document
     from .predictions import validate_predictions
 
-    preds = validate_predictions(file, load_gold(gold))
+    g = load_gold(gold)
+    preds = validate_predictions(file, g)
     _warn(preds.warnings)
     n_e = sum(len(d.entities) for d in preds.documents.values())
     n_q = sum(len(d.quotes) for d in preds.documents.values())
-    typer.echo(f"{file}: valid ({len(preds.documents)} documents, {n_e} entities, {n_q} quotes)")
+    lost = [x for d in g.documents if d.id in preds.documents
+            for x in ground_document(d.text, preds.documents[d.id]).ungrounded()]
+    typer.echo(f"{file}: valid ({len(preds.documents)} documents, {n_e} entities, {n_q} quotes); "
+               f"{len(lost)} text spans not found in their document")
+    for x in lost[:5]:
+        typer.echo(f"  not found: {x['document_id']} {x['field']}: {x['text'][:60]!r}")
+    if strict and lost:
+        raise typer.Exit(1)
 
 
 @app.command("compare")

@@ -1,10 +1,19 @@
-"""Grounding text-only predictions in the document: text → half-open offsets.
+"""Grounding text-only predictions in the document's text: text → half-open offsets.
 
-Rule (``norm:ar-v1``): the exact text first (its ``occurrence``-th occurrence, overlapping
-ones counted, 0 by default); failing that, the same occurrence of the text under Arabic
-normalization, mapped back to offsets of the original text. The normalization strips
-diacritics and tatweel, folds أ إ آ ٱ → ا, ى → ي, ة → ه, folds each run of whitespace to one
-space, and ignores quotation marks (and whitespace) enclosing the searched text.
+The one grounding of the project: the scorer, ``isnad validate`` and both adapters use it. It
+reads only the document's text, never its annotations. Rules:
+
+* A text is found exactly; failing that, under Arabic normalization ``ar-v1`` (diacritics and
+  tatweel removed, أ إ آ ٱ → ا, ى → ي, ة → ه, each run of whitespace one space, quotation
+  marks and whitespace enclosing the searched text ignored), mapped back to the original.
+* A span with an ``occurrence`` takes that occurrence (0-based, overlapping ones counted).
+* Entities (and quotes) without one are placed longest text first, at whole-word
+  occurrences (proclitics و ف ب ل ك allowed before the first word) before the others, never
+  overlapping one of their kind already placed; the k-th listing of a text takes its k-th
+  free occurrence.
+* A cue without one is placed at its occurrence nearest its quote (the distance between the
+  two spans, 0 when they overlap; ties to the earlier); its first occurrence when the quote
+  was not found.
 """
 
 from __future__ import annotations
@@ -12,15 +21,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-from .text import QUOTE_MARKS, occurrences
+from .schema import PredictionDocument, PredSpan, PredSpeaker
+from .text import QUOTE_MARKS, is_whole_words, occurrences
 
 NORMALIZATION = "ar-v1"
 
-# harakat, tanwin, Quranic marks, superscript alef, and tatweel (the same set text.py treats as marks)
+# harakat, tanwin, Quranic marks, superscript alef, and tatweel (the set text.py treats as marks)
 _REMOVED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_FOLD = {"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
-         "\u0649": "\u064a", "\u0629": "\u0647"}
+_FOLD = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
+                       "\u0649": "\u064a", "\u0629": "\u0647"})
 _ENCLOSING = QUOTE_MARKS + " \t\r\n\u00a0\u200f\u200e"
 
 
@@ -34,17 +45,10 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     where: list[int] = []
     prev_space = False
     for i, ch in enumerate(text):
-        if _REMOVED.match(ch):
+        if _REMOVED.match(ch) or (prev_space and ch.isspace()):
             continue
-        if ch.isspace():
-            if prev_space:
-                continue
-            prev_space = True
-            out.append(" ")
-            where.append(i)
-            continue
-        prev_space = False
-        out.append(_FOLD.get(ch, ch))
+        prev_space = ch.isspace()
+        out.append(" " if prev_space else ch.translate(_FOLD))
         where.append(i)
     return "".join(out), where
 
@@ -64,45 +68,155 @@ def _normalized_document(text: str) -> tuple[str, tuple[int, ...]]:
     return norm, tuple(where)
 
 
-@dataclass(frozen=True)
-class Grounded:
-    """Where a text landed: offsets and how (``exact`` or ``normalized``); ``None`` offsets
-    when it could not be grounded."""
+def find(document_text: str, text: str) -> tuple[list[tuple[int, int]], str]:
+    """Every occurrence ``(start, end)`` of ``text``, and how they were found: "exact", else
+    "normalized" (the span then takes along the marks that follow its last letter), else
+    "failed" (no occurrence)."""
+    hits = occurrences(document_text, text)
+    if hits:
+        return [(h, h + len(text)) for h in hits], "exact"
+    query = normalize(text)
+    if not query:
+        return [], "failed"
+    norm, where = _normalized_document(document_text)
+    out = []
+    for h in occurrences(norm, query):
+        end = where[h + len(query) - 1] + 1
+        while end < len(document_text) and _REMOVED.match(document_text[end]):
+            end += 1
+        out.append((where[h], end))
+    return out, "normalized" if out else "failed"
+
+
+class Span(NamedTuple):
+    """A predicted span in the document: ``start``/``end`` are None when its text was not
+    found. ``how``: "offsets" (given), "exact", "normalized" or "failed"; ``text`` as given."""
 
     start: int | None
     end: int | None
-    how: str  # "exact", "normalized" or "failed"
+    how: str = "offsets"
+    text: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.start is not None
 
 
-def ground(document_text: str, text: str, occurrence: int | None = None) -> Grounded:
-    """Offsets of ``text`` in the document, exact match first, then under normalization.
+class GroundedEntity(NamedTuple):
+    span: Span
+    label: str
+
+
+class GroundedQuote(NamedTuple):
+    span: Span
+    type: str | None
+    cue: Span | None
+    speaker: PredSpeaker | None  # resolved to a cluster by the scorer
+
+
+@dataclass(frozen=True)
+class GroundedDocument:
+    """A prediction with every span in the document (entities and quotes in input order)."""
+
+    document_id: str
+    entities: tuple[GroundedEntity, ...]
+    quotes: tuple[GroundedQuote, ...]
+
+    def ungrounded(self) -> list[dict]:
+        """The text spans that could not be found, in input order, with their field."""
+        out = [(f"entities[{i}]", e.span) for i, e in enumerate(self.entities)]
+        for i, q in enumerate(self.quotes):
+            out += [(f"quotes[{i}]", q.span)] + ([(f"quotes[{i}].cue", q.cue)] if q.cue is not None else [])
+        return [{"document_id": self.document_id, "field": f, "text": s.text} for f, s in out if s.how == "failed"]
+
+
+def _fixed(document_text: str, span: PredSpan) -> Span | None:
+    """The span of offsets, or of a text with an occurrence; None for a text to be placed."""
+    if span.start is not None:
+        return Span(span.start, span.end)
+    if span.occurrence is None:
+        return None
+    hits, how = find(document_text, span.text)
+    if span.occurrence < len(hits):
+        return Span(*hits[span.occurrence], how, span.text)
+    return Span(None, None, "failed", span.text)
+
+
+def _place(document_text: str, spans: list[PredSpan]) -> list[Span]:
+    """Spans of one kind: fixed ones as given, the others placed (see the module docstring)."""
+    out = [_fixed(document_text, s) for s in spans]
+    listings: dict[str, list[int]] = {}
+    for i, s in enumerate(spans):
+        if out[i] is None:
+            listings.setdefault(s.text, []).append(i)
+    if not listings:
+        return out  # type: ignore[return-value]
+    taken = bytearray(len(document_text))  # 1 where a span of this kind is placed
+    for s in out:
+        if s is not None and s.ok:
+            taken[s.start:s.end] = b"\1" * (s.end - s.start)
+    for text in sorted(listings, key=lambda t: (-len(t), t)):
+        hits, how = find(document_text, text)
+        whole = [is_whole_words(document_text, *h) for h in hits]
+        want = listings[text]
+        chosen: list[tuple[int, int]] = []
+        for h in [h for h, w in zip(hits, whole) if w] + [h for h, w in zip(hits, whole) if not w]:
+            if len(chosen) == len(want):
+                break
+            if taken.find(1, *h) < 0:  # free (this also keeps the chosen ones apart)
+                chosen.append(h)
+                taken[h[0]:h[1]] = b"\1" * (h[1] - h[0])
+        chosen.sort()  # the listings take them in document order
+        for k, i in enumerate(want):
+            out[i] = Span(*chosen[k], how, text) if k < len(chosen) else Span(None, None, "failed", text)
+    return out  # type: ignore[return-value]
+
+
+def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, a[0] - b[1], b[0] - a[1])
+
+
+def _near(document_text: str, cue: PredSpan, quote: Span) -> Span:
+    fixed = _fixed(document_text, cue)
+    if fixed is not None:
+        return fixed
+    hits, how = find(document_text, cue.text)
+    if not hits:
+        return Span(None, None, "failed", cue.text)
+    best = min(hits, key=lambda h: _distance(h, (quote.start, quote.end))) if quote.ok else hits[0]
+    return Span(*best, how, cue.text)
+
+
+def ground_document(document_text: str, pred: PredictionDocument) -> GroundedDocument:
+    """Offsets for every predicted span of one document (see the module docstring).
+
+    >>> from benchmark.schema import PredictionDocument as P
+    >>> g = ground_document("قال كيري: نعم. قال أيضا: لا", P.model_validate(
+    ...     {"document_id": "d", "quotes": [{"text": "لا", "cue": "قال"}]}))
+    >>> g.quotes[0].span[:2], g.quotes[0].cue[:2]
+    ((25, 27), (15, 18))
+    """
+    entities = _place(document_text, list(pred.entities))
+    quotes = _place(document_text, list(pred.quotes))
+    return GroundedDocument(
+        pred.document_id,
+        tuple(GroundedEntity(s, e.label.value) for s, e in zip(entities, pred.entities)),
+        tuple(GroundedQuote(s, q.type.value if q.type else None,
+                            _near(document_text, q.cue, s) if q.cue is not None else None, q.speaker)
+              for s, q in zip(quotes, pred.quotes)))
+
+
+def ground(document_text: str, text: str, occurrence: int | None = None) -> Span:
+    """The ``occurrence``-th (0 by default) occurrence of ``text``: exact, else normalized.
 
     >>> d = "قال وزيرُ الخارجيّة إن"
     >>> ground(d, "وزيرُ")
-    Grounded(start=4, end=9, how='exact')
+    Span(start=4, end=9, how='exact', text='وزيرُ')
     >>> g = ground(d, '"وزير الخارجية"'); (g.how, d[g.start:g.end])
     ('normalized', 'وزيرُ الخارجيّة')
     >>> ground(d, "كيري").how
     'failed'
     """
+    hits, how = find(document_text, text)
     k = occurrence or 0
-    found = occurrences(document_text, text)
-    if len(found) > k:
-        return Grounded(found[k], found[k] + len(text), "exact")
-    query = normalize(text)
-    if query:
-        norm, where = _normalized_document(document_text)
-        hits = occurrences(norm, query)
-        if len(hits) > k:
-            i = hits[k]
-            start = where[i]
-            end = where[i + len(query) - 1] + 1
-            # take along the marks (diacritics, tatweel) that follow the last letter
-            while end < len(document_text) and _REMOVED.match(document_text[end]):
-                end += 1
-            return Grounded(start, end, "normalized")
-    return Grounded(None, None, "failed")
+    return Span(*hits[k], how, text) if k < len(hits) else Span(None, None, "failed", text)

@@ -4,22 +4,72 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .grounding import NORMALIZATION
+from .schema import LABELS, QUOTE_TYPES
 
-MATCHING = "overlap-greedy-jaccard"
+if TYPE_CHECKING:
+    from .scoring import Scoring
+    from .stats import Tally
+
+MATCHING = "best-first-jaccard"
 
 
 def signature(package_version: str, gold_version: str, gold_sha256: str, resamples: int, seed: int | None) -> str:
     """What produced a report, sacrebleu-style, from explicit fields.
 
     >>> signature("0.1.0", "1.0.0", "ab12cd34ef", 1000, 12345)
-    'isnad:0.1.0|gold:1.0.0+ab12cd34|match:overlap-greedy-jaccard|norm:ar-v1|boot:1000|seed:12345'
+    'isnad:0.1.0|gold:1.0.0+ab12cd34|match:best-first-jaccard|norm:ar-v1|boot:1000|seed:12345'
     """
     boot = f"boot:{resamples}|seed:{seed}" if resamples else "boot:0"
     return (f"isnad:{package_version}|gold:{gold_version}+{gold_sha256[:8]}|match:{MATCHING}"
             f"|norm:{NORMALIZATION}|{boot}")
+
+
+def _fig(t: "Tally") -> dict[str, float]:
+    return dict(zip(("precision", "recall", "f1"), map(float, t.prf())))
+
+
+def _counts(t: "Tally") -> dict[str, int]:
+    return {"matched": int(t.hit_r), "predicted": int(t.predicted), "gold": int(t.gold)}
+
+
+def build_report(scoring: "Scoring", bootstrap: int, seed: int) -> "Report":
+    """The report of a scoring run, with ``bootstrap`` resamples of ``seed`` (0: no intervals)."""
+    from . import __version__
+    from .bootstrap import intervals
+
+    st, g = scoring.stats, scoring.gold
+    ent, quo, att = st.entities, st.quotes, st.attribution
+    entities: dict[str, Any] = {s: _fig(t) for s, t in ent.schemes.items()}
+    entities["seqeval"] = _fig(ent.seqeval)
+    entities["per_label"] = {lab: {s: _fig(t) for s, t in ent.per_label[lab].items()} for lab in LABELS if lab in ent.per_label}
+    entities["counts"] = {s: {**vars(c), "ACT": c.COR + c.INC + c.PAR + c.SPU, "POS": c.COR + c.INC + c.PAR + c.MIS}
+                          for s, c in ent.counts.items()}
+    entities["counts"]["seqeval"] = {"correct": int(ent.seqeval.hit_r), "predicted": ent.seqeval.predicted,
+                                     "gold": ent.seqeval.gold}
+    quotes: dict[str, Any] = {m: _fig(t) for m, t in quo.metrics.items()}
+    quotes["per_type"] = {t: {**{m: _fig(x) for m, x in quo.per_type[t].items()}, "gold": quo.per_type[t]["overlap"].gold}
+                          for t in QUOTE_TYPES}
+    quotes["counts"] = {m: _counts(quo.metrics[m]) for m in ("exact", "exact_typed", "overlap")}
+    cues: dict[str, Any] = {m: _fig(t) for m, t in st.cues.items()}
+    cues["counts"] = {m: _counts(t) for m, t in st.cues.items()}
+    e2e, kinds = att.end_to_end, att.per_kind.values()
+    matched = sum(k.predicted for k in kinds)
+    attribution = {"end_to_end": _fig(e2e), "accuracy_on_matched": e2e.hit_r / matched if matched else 0.0,
+                   "counts": {"correct": int(e2e.hit_r), "matched": matched, "predicted": e2e.predicted,
+                              "gold": e2e.gold, "unresolved": att.unresolved},
+                   "per_speaker_kind": {k: {"recall": t.prf()[1], "accuracy_on_matched": t.prf()[0], "correct": int(t.hit_r),
+                                            "matched": t.predicted, "gold": t.gold} for k, t in att.per_kind.items()}}
+    data = {"signature": signature(__version__, g.version, g.sha256, bootstrap, seed), "entities": entities,
+            "quotes": quotes, "cues": cues, "attribution": attribution, "grounding": scoring.grounding}
+    if bootstrap:
+        for name, ci in intervals(scoring.items, bootstrap, seed).items():
+            layer, metric = name.split(".")
+            data[layer][metric]["ci"] = ci
+    data["warnings"] = list(scoring.warnings)
+    return Report(data)
 
 
 class Report:
@@ -92,7 +142,7 @@ class Report:
             row(t, k, d["quotes"][k])
         for typ, figs in d["quotes"]["per_type"].items():
             row(t, f"  {typ} overlap", figs["overlap"])
-        for k in ("exact", "overlap"):
+        for k in ("exact", "overlap", "linked"):
             row(t, f"cue {k}", d["cues"][k])
         console.print(t)
         t = table("Attribution")

@@ -124,6 +124,8 @@ SPEAKER_KINDS: tuple[str, ...] = tuple(x.value for x in SpeakerKind)
 
 # --- Predictions: what a system hands in (one object a document in a JSONL file) -----------
 
+from typing import Any  # noqa: E402
+
 from pydantic import ValidationInfo, field_validator, model_validator  # noqa: E402
 
 
@@ -195,14 +197,26 @@ class PredSpeaker(Model):
         return self
 
 
+def _text_form(value: Any) -> Any:
+    """A plain string for a cue or a speaker means ``{"text": ...}`` (what LLMs write)."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+def _or_string(schema: dict) -> None:
+    schema["anyOf"].insert(0, {"type": "string", "minLength": 1})
+
+
 class PredQuote(PredSpan):
-    """A predicted quote: its content span, optional type and cue, and its speaker (or null)."""
+    """A predicted quote: its content span, optional type and cue, and its speaker (or null).
+    A cue or a speaker may be a plain string, read as ``{"text": ...}``."""
 
     model_config = ConfigDict(json_schema_extra=_SPAN_FORMS)
 
     type: QuoteType | None = None
-    cue: PredSpan | None = None
-    speaker: PredSpeaker | None = None
+    cue: PredSpan | None = Field(default=None, json_schema_extra=_or_string)
+    speaker: PredSpeaker | None = Field(default=None, json_schema_extra=_or_string)
+
+    _plain = field_validator("cue", "speaker", mode="before")(_text_form)
 
 
 class PredictionDocument(Model):

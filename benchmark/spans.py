@@ -1,9 +1,10 @@
-"""The one span convention of the project: half-open ``[start, end)`` code-point offsets."""
+"""The one span convention of the project (half-open ``[start, end)`` code-point offsets) and
+the one matching rule built on it: one to one, best pairs first."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Protocol
+from typing import Callable, Iterable, Protocol, Sequence
 
 
 class HasSpan(Protocol):
@@ -21,13 +22,6 @@ def overlap_length(a: HasSpan, b: HasSpan) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def jaccard(a: HasSpan, b: HasSpan) -> float:
-    """Character Jaccard index |a ∩ b| / |a ∪ b| of two non-empty spans."""
-    inter = overlap_length(a, b)
-    union = (a.end - a.start) + (b.end - b.start) - inter
-    return inter / union if union else 0.0
-
-
 def first_overlap(spans: list[HasSpan]) -> tuple[HasSpan, HasSpan] | None:
     """The first pair of overlapping spans in start order, or None when all are disjoint."""
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
@@ -37,24 +31,22 @@ def first_overlap(spans: list[HasSpan]) -> tuple[HasSpan, HasSpan] | None:
     return None
 
 
+Pair = tuple[int, int]  # (gold index, prediction index)
 
-def overlapping_pairs(gold: list[HasSpan], pred: list[HasSpan]) -> list[tuple[int, int]]:
-    """Every ``(gold_index, pred_index)`` whose spans share a character.
 
-    A sweep over predictions sorted by start with a running maximum of ends, so the
-    cost is the output size plus O((n + m) log m), not n × m."""
-    keyed = sorted([(p.start, p.end, j) for j, p in enumerate(pred)])  # by (start, end), then index
+def overlapping_pairs(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]]) -> list[Pair]:
+    """Every ``(i, j)`` whose spans ``gold[i]`` and ``pred[j]`` (``(start, end)``) share a
+    character. A sweep (predictions by start, with a running maximum of ends) costs the output
+    plus O((n + m) log m), not n × m."""
+    keyed = sorted((p[0], p[1], j) for j, p in enumerate(pred))
     starts = [k[0] for k in keyed]
-    max_end: list[int] = []
-    m = None
+    max_end, m = [], -1
     for _, e, _ in keyed:
-        if m is None or e > m:
-            m = e
+        m = max(m, e)
         max_end.append(m)
     out = []
-    for i, g in enumerate(gold):
-        gs = g.start
-        k = bisect_left(starts, g.end) - 1
+    for i, (gs, ge) in enumerate(gold):
+        k = bisect_left(starts, ge) - 1
         while k >= 0 and max_end[k] > gs:
             if keyed[k][1] > gs:
                 out.append((i, keyed[k][2]))
@@ -62,25 +54,38 @@ def overlapping_pairs(gold: list[HasSpan], pred: list[HasSpan]) -> list[tuple[in
     return out
 
 
-def greedy_overlap_matching(gold: list[HasSpan], pred: list[HasSpan],
-                            pairs: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-    """One-to-one matching of overlapping spans, greedy in descending character Jaccard,
-    ties broken by gold start, then prediction start (then by index, for total order).
-    ``pairs``: ``overlapping_pairs(gold, pred)`` when the caller has it already.
+def rank(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]], pairs: Iterable[Pair],
+         tiebreak: Callable[[int, int], tuple] | None = None) -> list[Pair]:
+    """``pairs`` best first: descending character Jaccard, ties by gold start, prediction
+    start, gold end, prediction end, then ``tiebreak(i, j)`` (smaller first), then the
+    indices (a total order, whatever the input order)."""
+    def key(ij: Pair) -> tuple:
+        (gs, ge), (ps, pe) = gold[ij[0]], pred[ij[1]]
+        inter = min(ge, pe) - max(gs, ps)
+        return -inter / (ge - gs + pe - ps - inter), gs, ps, ge, pe, tiebreak(*ij) if tiebreak else (), ij
+
+    return sorted(pairs, key=key)
+
+
+def one_to_one(ranked: Iterable[Pair]) -> list[Pair]:
+    """Walk the pairs in order, keeping each whose gold and prediction are both still free."""
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for i, j in ranked:
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            out.append((i, j))
+    return out
+
+
+def greedy_overlap_matching(gold: Sequence[HasSpan], pred: Sequence[HasSpan]) -> list[Pair]:
+    """One-to-one matching of overlapping spans, best pairs first (:func:`rank`).
 
     >>> from benchmark.text import Segment as S
     >>> greedy_overlap_matching([S(0, 10), S(10, 20)], [S(5, 15)])
     [(0, 0)]
     """
-    ranked = sorted(overlapping_pairs(gold, pred) if pairs is None else pairs,
-                    key=lambda ij: (-jaccard(gold[ij[0]], pred[ij[1]]), gold[ij[0]].start,
-                                    pred[ij[1]].start, ij[0], ij[1]))
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    pairs = []
-    for i, j in ranked:
-        if i not in used_g and j not in used_p:
-            used_g.add(i)
-            used_p.add(j)
-            pairs.append((i, j))
-    return pairs
+    g, p = [(s.start, s.end) for s in gold], [(s.start, s.end) for s in pred]
+    return one_to_one(rank(g, p, overlapping_pairs(g, p)))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 # (harakat, tanwin, superscript alef) and tatweel, which Python's \w leaves out.
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 _TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+|[^\s]")
+_WORD_CHAR = re.compile(rf"[^\W_]|[{_MARKS}]")
 
 # The seed joins its paragraphs with "., "; other texts put them on lines of their own.
 _PARAGRAPH_JOIN = re.compile(r"\.,\s+|\n+")
@@ -16,6 +17,10 @@ _PARAGRAPH_JOIN = re.compile(r"\.,\s+|\n+")
 
 # Quotation marks of Arabic and Western typography (ASCII ones included).
 QUOTE_MARKS = "\"'«»“”„‟‘’‚‛‹›「」『』"
+
+# Arabic proclitics a span may leave out at the start of its first word (و ف ب ل ك).
+PROCLITICS = "وفبلك"
+MAX_PROCLITICS = 3
 
 
 def occurrences(haystack: str, needle: str) -> list[int]:
@@ -29,6 +34,28 @@ def occurrences(haystack: str, needle: str) -> list[int]:
         out.append(i)
         i = haystack.find(needle, i + 1)
     return out
+
+
+def is_word_char(ch: str) -> bool:
+    """Whether ``ch`` belongs to a word token (a letter, a digit, an Arabic mark or tatweel)."""
+    return _WORD_CHAR.match(ch) is not None
+
+
+def is_whole_words(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` starts and ends at token boundaries, up to
+    ``MAX_PROCLITICS`` proclitics (و ف ب ل ك) left out before its first word.
+
+    >>> is_whole_words("وباريس باريسية", 2, 7), is_whole_words("وباريس باريسية", 8, 13)
+    (True, False)
+    """
+    if end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end]):
+        return False
+    k = start
+    while k > 0 and is_word_char(text[start]) and is_word_char(text[k - 1]):
+        if start - k >= MAX_PROCLITICS or text[k - 1] not in PROCLITICS:
+            return False
+        k -= 1
+    return True
 
 
 @dataclass(frozen=True)
@@ -101,45 +128,3 @@ def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     [(0, 2), (2, 3), (4, 5)]
     """
     return [m.span() for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
-
-
-# The token pattern is local: a token is a maximal run of word characters or one other
-# non-space character. So the tokens a span touches can be found from the characters at its
-# ends, without tokenizing the sentence (what scoring a large corpus needs). sre's word class
-# [^\W_] is str.isalnum() and its \s is str.isspace() (the same Unicode predicates).
-_WORD_MARKS = frozenset(ch for ch in map(chr, range(0x0600, 0x0700)) if re.fullmatch(f"[{_MARKS}]", ch))
-
-
-def is_word_char(ch: str) -> bool:
-    """Whether ``ch`` is part of a word token (a letter, a digit, an Arabic mark or tatweel);
-    a token is a run of these, or one other character that is not whitespace."""
-    return ch.isalnum() or ch in _WORD_MARKS
-
-
-def span_tokens(text: str, start: int, end: int, lo: int, hi: int, after: int = 0) -> tuple[int, int] | None:
-    """The tokens of ``tokenize(text, lo, hi)`` that overlap ``[start, end)`` and start at or
-    after ``after`` (a token end, or 0), as ``(start of the first, end of the last)``; None
-    when there are none. Equal to filtering ``tokenize``'s output (tests check it).
-
-    >>> t = "ab cd, ef"
-    >>> span_tokens(t, 1, 5, 0, len(t)), span_tokens(t, 2, 3, 0, len(t))
-    ((0, 5), None)
-    """
-    x = max(start, lo, after)
-    stop = min(end, hi)
-    while x < stop and text[x].isspace():
-        x += 1
-    if x >= stop:
-        return None
-    first = x  # walking back to the start of the token holding x never crosses `after` (a token end)
-    if is_word_char(text[x]):
-        while first > lo and is_word_char(text[first - 1]):
-            first -= 1
-    z = stop - 1
-    while text[z].isspace():  # stops at x at the latest
-        z -= 1
-    last = z + 1  # the end of the token holding z
-    if is_word_char(text[z]):
-        while last < hi and is_word_char(text[last]):
-            last += 1
-    return first, last

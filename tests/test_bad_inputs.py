@@ -196,11 +196,19 @@ def test_a_text_span_not_in_the_document_is_a_false_positive():
     d = _score(CORPUS / "text-not-in-document.jsonl")
     g = d["grounding"]
     assert (g["text_spans"], g["exact"], g["failed"]) == (3, 2, 1), g  # quote 0 and its cue found, quote 1 not
-    assert g["examples"] == [{"document_id": DOC_ID, "field": "quotes[1]", "text": "هذا النص ليس في المقال",
-                              "occurrence": 0}]
+    assert g["examples"] == [{"document_id": DOC_ID, "field": "quotes[1]", "text": "هذا النص ليس في المقال"}]
     counts = d["quotes"]["counts"]["overlap"]
     assert (counts["predicted"], counts["matched"]) == (2, 1)
     assert d["quotes"]["overlap"]["precision"] == 0.5
+
+
+def test_a_plain_string_speaker_is_a_text_speaker(tmp_path):
+    line = json.loads((CORPUS / "speaker-string.jsonl").read_text(encoding="utf-8"))
+    assert isinstance(line["quotes"][0]["speaker"], str)
+    line["quotes"][0]["speaker"] = {"text": line["quotes"][0]["speaker"]}
+    (tmp_path / "text.jsonl").write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    plain = _score(CORPUS / "speaker-string.jsonl")
+    assert plain == _score(tmp_path / "text.jsonl") and plain["attribution"]["counts"]["correct"] == 1
 
 
 def test_html_and_path_names_are_kept_inside_and_escaped(board):

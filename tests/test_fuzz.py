@@ -22,9 +22,11 @@ from hypothesis import strategies as st
 
 from benchmark.errors import IsnadError
 from benchmark.grounding import ground, normalize, normalize_with_map, occurrences
-from benchmark.predictions import GroundingLog, ground_document, read_predictions
+from benchmark.grounding import ground_document
+from benchmark.predictions import read_predictions
 from benchmark.schema import LABELS, QUOTE_TYPES, PredictionDocument
-from benchmark.scoring import score
+from benchmark.scoring import align, score
+from benchmark.stats import HEADLINE
 from scoring_support import DOC, GOLD, N, gold_entities, gold_quotes, random_spans
 
 ID = DOC.id
@@ -185,15 +187,18 @@ def test_text_spans_of_the_document_ground_in_it(cuts, junk):
             for s, n, keep in cuts if DOC.text[s:s + n].strip()]
     ents += [{"text": t, "label": "LOC"} for t in junk]
     pred = PredictionDocument.model_validate({"document_id": ID, "entities": ents})
-    log = GroundingLog()
-    grounded, _ = ground_document(pred, DOC, log)
+    grounded = ground_document(DOC.text, pred).entities
     assert len(grounded) == len(ents)
     for e, src in zip(grounded, ents):
+        assert e.span.how in ("exact", "normalized", "failed") and e.span.text == src["text"]
         if e.span.ok:
             assert 0 <= e.span.start < e.span.end <= N
-        if src["text"] in DOC.text:
+        if e.span.how == "exact":
             assert DOC.text[e.span.start:e.span.end] == src["text"]
-    assert log.exact + log.normalized + len(log.failures) == len(ents)
+        elif e.span.how == "normalized":
+            assert normalize_with_map(DOC.text[e.span.start:e.span.end])[0] == normalize(src["text"])
+    placed = sorted((e.span.start, e.span.end) for e in grounded if e.span.ok)
+    assert all(a[1] <= b[0] for a, b in zip(placed, placed[1:]))  # placed texts never overlap
 
 
 # --- the scorers -----------------------------------------------------------------------------
@@ -237,7 +242,8 @@ def _check_report(d: dict, n_entities: int | None = None, n_quotes: int | None =
         fig = d["entities"][scheme]
         assert _close(fig["precision"], ratio(hits, c["ACT"])), (scheme, c, fig)
         assert _close(fig["recall"], ratio(hits, c["POS"])), (scheme, c, fig)
-    for layer, metrics, n in (("quotes", ("exact", "exact_typed", "overlap"), n_quotes), ("cues", ("exact", "overlap"), n_cues)):
+    for layer, metrics, n in (("quotes", ("exact", "exact_typed", "overlap"), n_quotes),
+                              ("cues", ("exact", "overlap", "linked"), n_cues)):
         for m in metrics:
             c = d[layer]["counts"][m]
             assert 0 <= c["matched"] <= min(c["predicted"], c["gold"]), (layer, m, c)
@@ -318,6 +324,13 @@ def test_every_scorer_stays_in_bounds_and_consistent(pred, bootstrap):
                   n_cues=sum("cue" in q for q in pred["quotes"]))
     g = d["grounding"]
     assert g["text_spans"] == g["exact"] + g["normalized"] + g["failed"]
+    # the bootstrap's per-sentence sums add up to the figures
+    scoring = align([pred], GOLD)
+    sums = scoring.items.values.sum(axis=0)
+    for f, name in enumerate(HEADLINE):
+        t = scoring.stats.figure(name)
+        assert sums[f] == pytest.approx([t.hit_p, t.predicted, t.hit_r, t.gold]), name
+        assert (scoring.items.values[:, f, 0] <= scoring.items.values[:, f, 1] + 1e-9).all(), name
 
 
 @SLOW

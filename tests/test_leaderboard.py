@@ -165,9 +165,9 @@ def test_rebuild_rescores_only_what_changed(board_root, files, monkeypatch):
     boots = []
     real = scoring.build_report
 
-    def spy(st, log, warnings, gold, bootstrap, seed):
+    def spy(scored, bootstrap, seed):
         boots.append(bootstrap)
-        return real(st, log, warnings, gold, bootstrap, seed)
+        return real(scored, bootstrap, seed)
 
     monkeypatch.setattr(scoring, "build_report", spy)
     submit(board_root, files["perfect"], meta("Half"), replace=True)

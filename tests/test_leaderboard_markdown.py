@@ -53,7 +53,7 @@ def tables(markdown: str) -> list[list[dict]]:
 
 def entry(name: str, link: str | None = None, baseline: bool = False) -> Entry:
     meta = SubmissionMeta(name=name, url=link, date="2026-12-01", baseline=baseline)
-    return Entry(slug="x", meta=meta, sha256="", result=RESULT, stats=None, view={}, rank=1)
+    return Entry(slug="x", meta=meta, sha256="", result=RESULT, scoring=None, view={}, rank=1)
 
 
 NASTY = [

@@ -1,8 +1,12 @@
-"""Our entity figures against the reference implementations (nervaluate, seqeval)."""
+"""The entity figures against the reference implementations: nervaluate's own test cases,
+nervaluate on random one-to-one inputs, seqeval on the projected tags; and the properties that
+make the schemes independent of the order of the predictions."""
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -12,131 +16,192 @@ from seqeval.metrics import f1_score, precision_score, recall_score
 from seqeval.scheme import IOB2
 
 from benchmark.dataset import iob2, sentence_rows
-from benchmark.metrics import iob2_chunks
+from benchmark.metrics import ENTITY_SCHEMES, entity_matching, entity_pairs
 from benchmark.schema import LABELS
-from benchmark.scoring import score
+from benchmark.scoring import align, score
 from scoring_support import DOC, GOLD, gold_entities, random_spans
 
-SCHEMES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+NERVALUATE = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+OUTCOMES = ("COR", "INC", "PAR", "MIS", "SPU")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CASES = json.loads((Path(__file__).parent / "data" / "nervaluate_1.2_strategy_cases.json").read_text(encoding="utf-8"))
 
 
-def _prediction(spans):
-    return [{"document_id": DOC.id, "entities": [{"start": s, "end": e, "label": lab} for s, e, lab in spans]}]
+def matching(scheme, true, pred):
+    """Our matching of spans ``(start, end, label)`` (half-open)."""
+    g, p = [(s, e) for s, e, _ in true], [(s, e) for s, e, _ in pred]
+    return entity_matching(scheme, g, [x[2] for x in true], p, [x[2] for x in pred], entity_pairs(g, p))
 
 
-def _nervaluate(spans):
-    """nervaluate on the same spans, INCLUSIVE ends (end - 1), both sides in start order."""
-    true = [{"label": lab, "start": s, "end": e - 1} for s, e, lab in sorted(gold_entities())]
-    pred = [{"label": lab, "start": s, "end": e - 1} for s, e, lab in sorted(spans)]
-    return Evaluator([true], [pred], tags=list(LABELS), loader="dict").evaluate()
+def counts(m):
+    return tuple(m.gold.count(k) for k in OUTCOMES[:4]) + (m.pred.count("SPU"),)
+
+
+def nervaluate(true, pred, tags=LABELS):
+    """nervaluate on the same spans (INCLUSIVE ends), one document."""
+    def conv(spans):
+        return [[{"label": lab, "start": s, "end": e - 1} for s, e, lab in spans]]
+
+    return Evaluator(conv(true), conv(pred), tags=list(tags), loader="dict").evaluate()
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=lambda c: f"{c['scheme']}-{len(c['true'])}-{len(c['pred'])}")
+def test_nervaluates_own_cases(case):
+    true = [(s, e + 1, lab) for lab, s, e in case["true"]]
+    pred = [(s, e + 1, lab) for lab, s, e in case["pred"]]
+    m = matching(case["scheme"], true, pred)
+    for k in ("COR", "INC", "PAR", "SPU"):
+        assert [j for j, o in enumerate(m.pred) if o == k] == case[k], k
+    assert [i for i, o in enumerate(m.gold) if o == "MIS"] == case["MIS"]
+
+
+def one_to_one(true, pred):
+    """The predictions that overlap (as nervaluate counts it) no gold entity another kept
+    prediction overlaps, and no two gold entities: a one-to-one input."""
+    def touch(p, t):
+        inter = min(p[1], t[1]) - max(p[0], t[0])
+        return inter > 0 and 100 * inter >= t[1] - t[0]
+
+    kept, used = [], set()
+    for p in pred:
+        hit = [i for i, t in enumerate(true) if touch(p, t)]
+        if len(hit) <= 1 and not used & set(hit):
+            kept.append(p)
+            used |= set(hit)
+    return kept
+
+
+def _check_against_nervaluate(pred):
+    report = score([{"document_id": DOC.id, "entities": [{"start": s, "end": e, "label": lab} for s, e, lab in pred]}],
+                   GOLD, bootstrap=0).to_dict()["entities"]
+    ref = nervaluate(gold_entities(), random.Random(len(pred)).sample(pred, len(pred)))
+    for ours, theirs in NERVALUATE.items():
+        r = ref["overall"][theirs]
+        c = report["counts"][ours]
+        assert tuple(c[k] for k in OUTCOMES) == (r.correct, r.incorrect, r.partial, r.missed, r.spurious), ours
+        assert (report[ours]["precision"], report[ours]["recall"], report[ours]["f1"]) == \
+               pytest.approx((r.precision, r.recall, r.f1)), ours
+        for tag, res in ref["entities"].items():
+            mine = report["per_label"][tag][ours]
+            assert (mine["precision"], mine["recall"], mine["f1"]) == \
+                   pytest.approx((res[theirs].precision, res[theirs].recall, res[theirs].f1)), (ours, tag)
+    assert set(report["per_label"]) == set(ref["entities"])
+
+
+@SETTINGS
+@given(random_spans(gold_entities()).map(lambda p: one_to_one(gold_entities(), p)))
+def test_equal_to_nervaluate_on_one_to_one_inputs(pred):
+    _check_against_nervaluate(pred)
+
+
+SMALL_SPAN = st.tuples(st.integers(0, 25), st.integers(1, 6), st.sampled_from(["PER", "GPE"])).map(
+    lambda t: (t[0], t[0] + t[1], t[2]))
+LONG_SPAN = st.tuples(st.integers(0, 400), st.integers(1, 260), st.sampled_from(["PER", "GPE"])).map(
+    lambda t: (t[0], t[0] + t[1], t[2]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SMALL_SPAN | LONG_SPAN, max_size=6, unique=True), st.lists(SMALL_SPAN | LONG_SPAN, max_size=8),
+       st.randoms(use_true_random=False))
+def test_equal_to_nervaluate_on_any_one_to_one_spans(true, pred, rnd):
+    """Dense spans, long ones included (nervaluate's 1% overlap), restricted to one-to-one."""
+    true = sorted(set(true))
+    pred = one_to_one(true, pred)
+    ref = nervaluate(true, rnd.sample(pred, len(pred)), ["PER", "GPE"])["overall"]
+    for ours, theirs in NERVALUATE.items():
+        r = ref.get(theirs)
+        assert counts(matching(ours, true, pred)) == ((r.correct, r.incorrect, r.partial, r.missed, r.spurious)
+                                                      if r else (0, 0, 0, 0, 0)), ours
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SMALL_SPAN, max_size=6, unique=True), st.lists(SMALL_SPAN, max_size=8), st.randoms(use_true_random=False))
+@example([(0, 5, "PER")], [(0, 10, "PER"), (0, 5, "PER")], random.Random(0))  # the order nervaluate depends on
+def test_best_outcomes_first_never_depends_on_the_order(true, pred, rnd):
+    """Crowded spans: shuffling the predictions moves no outcome (each prediction keeps its
+    outcome and its gold partner), and no scheme counts fewer correct pairs than nervaluate
+    does in any order (strict, exact and partial: as many as any one-to-one pairing can)."""
+    shuffled = rnd.sample(pred, len(pred))
+
+    def described(m, spans):  # each prediction with its outcome and gold partner (equal ones are interchangeable)
+        return sorted((p, m.pred[j], -1 if m.pred_gold[j] is None else m.pred_gold[j]) for j, p in enumerate(spans))
+
+    for scheme in ENTITY_SCHEMES:
+        a, b = matching(scheme, true, pred), matching(scheme, true, shuffled)
+        assert described(a, pred) == described(b, shuffled) and a.gold == b.gold, scheme
+        theirs = nervaluate(true, shuffled, ["PER", "GPE"])["overall"].get(NERVALUATE[scheme])
+        if scheme != "type" and theirs is not None:
+            assert counts(a)[0] >= theirs.correct, scheme
+
+
+def test_an_equal_prediction_is_never_used_up_by_an_earlier_overlapping_one():
+    """The issue's example: gold PER [0, 5); predictions PER [0, 10) then PER [0, 5)."""
+    m = matching("strict", [(0, 5, "PER")], [(0, 10, "PER"), (0, 5, "PER")])
+    assert m.pred == ("SPU", "COR") and m.gold == ("COR",)
+    theirs = nervaluate([(0, 5, "PER")], [(0, 10, "PER"), (0, 5, "PER")], ["PER"])["overall"]["strict"]
+    assert (theirs.correct, theirs.incorrect, theirs.spurious) == (0, 1, 1)  # the flaw nervaluate has
+
+
+def test_ties_go_by_gold_start_then_prediction_start():
+    # one prediction, two gold entities it overlaps equally (Jaccard 1/3 each): the earlier gold wins
+    m = matching("exact", [(0, 4, "PER"), (6, 10, "PER")], [(2, 8, "PER")])
+    assert m.pred == ("INC",) and m.pred_gold == (0,) and m.gold == ("INC", "MIS")
+    # within a tier, higher Jaccard first
+    m = matching("partial", [(0, 10, "PER")], [(0, 3, "PER"), (0, 8, "PER")])
+    assert m.pred == ("SPU", "PAR") and m.gold == ("PAR",)
+    # type: the same label first, even at a lower Jaccard
+    m = matching("type", [(0, 10, "PER")], [(0, 10, "GPE"), (0, 4, "PER")])
+    assert m.pred == ("SPU", "COR")
+
+
+# --- seqeval on the projection ---------------------------------------------------------------
 
 
 def _seqeval_tags(spans):
     """Gold tags from the dataset's own sentence rows; predictions projected with iob2 on the
-    same tokens (a span belongs to the sentence its start falls in)."""
+    same tokens (a span belongs to the sentence its start falls in; ties of boundaries by label)."""
     y_true, y_pred = [], []
     for i, row in enumerate(sentence_rows(DOC)):
         toks = list(zip(row["token_starts"], row["token_ends"]))
-        mine = [(s, e, lab) for s, e, lab in spans if DOC.sentence_index(s) == i]
+        mine = sorted((s, e, lab) for s, e, lab in spans if DOC.sentence_index(s) == i)
         y_true.append(row["ner_tags"])
         y_pred.append(iob2(toks, mine))
     return y_true, y_pred
 
 
-def _check_entities(spans):
-    report = score(_prediction(spans), GOLD, bootstrap=0).to_dict()["entities"]
-    ref = _nervaluate(spans)
-    for ours, theirs in SCHEMES.items():
-        r = ref["overall"][theirs]
-        counts = report["counts"][ours]
-        assert (counts["COR"], counts["INC"], counts["PAR"], counts["MIS"], counts["SPU"]) == \
-               (r.correct, r.incorrect, r.partial, r.missed, r.spurious), ours
-        assert report[ours]["precision"] == pytest.approx(r.precision)
-        assert report[ours]["recall"] == pytest.approx(r.recall)
-        assert report[ours]["f1"] == pytest.approx(r.f1)
-        for tag, res in ref["entities"].items():
-            mine = report["per_label"][tag][ours]
-            assert (mine["precision"], mine["recall"], mine["f1"]) == \
-                   pytest.approx((res[theirs].precision, res[theirs].recall, res[theirs].f1)), (ours, tag)
+def _check_seqeval(spans):
+    scoring = align([{"document_id": DOC.id, "entities": [{"start": s, "end": e, "label": lab} for s, e, lab in spans]}],
+                    GOLD)
+    seq = scoring.stats.entities.seqeval
     y_true, y_pred = _seqeval_tags(spans)
-    seq = report["seqeval"]
-    assert seq["precision"] == pytest.approx(precision_score(y_true, y_pred, mode="strict", scheme=IOB2))
-    assert seq["recall"] == pytest.approx(recall_score(y_true, y_pred, mode="strict", scheme=IOB2))
-    assert seq["f1"] == pytest.approx(f1_score(y_true, y_pred, mode="strict", scheme=IOB2))
+    p, r, f = seq.prf()
+    assert p == pytest.approx(precision_score(y_true, y_pred, mode="strict", scheme=IOB2, zero_division=0))
+    assert r == pytest.approx(recall_score(y_true, y_pred, mode="strict", scheme=IOB2, zero_division=0))
+    assert f == pytest.approx(f1_score(y_true, y_pred, mode="strict", scheme=IOB2, zero_division=0))
+    # every prediction that keeps a token is one predicted chunk: none vanishes
+    kept = sum(1 for tags in y_pred for t in tags if t.startswith("B-"))
+    assert seq.predicted == kept == sum(o != "hidden" for o in scoring.documents[0].entities.seqeval.pred)
 
 
 @SETTINGS
 @given(random_spans(gold_entities()))
-def test_entities_match_nervaluate_and_seqeval(spans):
-    _check_entities(spans)
+def test_seqeval_on_the_projected_tags(spans):
+    _check_seqeval(spans)
 
 
-@settings(max_examples=100, deadline=None)
-@given(random_spans(gold_entities(), spurious=0).map(lambda s: [x for x in s if x[1] - x[0] > 1]))
-def test_oracles_without_spurious(spans):
-    _check_entities(spans)
+anywhere = st.integers(0, len(DOC.text) - 1).flatmap(
+    lambda s: st.tuples(st.just(s), st.integers(s + 1, min(len(DOC.text), s + 40))))
 
 
-def test_oracles_on_hand_built_cases():
+@SETTINGS
+@given(st.lists(st.tuples(anywhere, st.sampled_from(["PER", "GPE", "ORG"])).map(lambda t: (*t[0], t[1])), max_size=40))
+def test_seqeval_on_crowded_spans_anywhere(spans):
+    _check_seqeval(spans)
+
+
+def test_seqeval_projection_by_hand():
     g = sorted(gold_entities())
     s, e, lab = g[0]
-    other = next(x for x in LABELS if x != lab)
-    cases = [
-        [],                                         # nothing
-        g,                                          # perfect
-        [(s, e, other)],                            # right span, wrong label
-        [(s, e - 1, lab)],                          # shorter, right label
-        [(s, e + 3, other), (s, e, lab)],           # overlapping competitor first
-        [(s, e, lab), (s, e, lab)],                 # duplicate
-        [(e - 1, e, lab)],                          # overlap on the last character only
-    ]
+    cases = [[], g, [(s, e, lab), (s, e, lab)], [(s, e + 3, lab), (s + 1, e + 6, lab)], [(s, e, lab), (s, e, "ORG")]]
     for spans in cases:
-        _check_entities(spans)
-
-
-TAGS = ["O", "B-PER", "I-PER", "B-GPE", "I-GPE"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(TAGS), min_size=1, max_size=12), min_size=1, max_size=5),
-       st.randoms(use_true_random=False))
-def test_chunks_match_seqeval_strict_on_any_tags(y_true, rnd):
-    y_pred = [[rnd.choice(TAGS) for _ in sent] for sent in y_true]
-    gold = {(k, *c) for k, sent in enumerate(y_true) for c in iob2_chunks(sent)}
-    pred = {(k, *c) for k, sent in enumerate(y_pred) for c in iob2_chunks(sent)}
-    tp = len(gold & pred)
-    p = tp / len(pred) if pred else 0.0
-    r = tp / len(gold) if gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    assert p == pytest.approx(precision_score(y_true, y_pred, mode="strict", scheme=IOB2, zero_division=0))
-    assert r == pytest.approx(recall_score(y_true, y_pred, mode="strict", scheme=IOB2, zero_division=0))
-    assert f == pytest.approx(f1_score(y_true, y_pred, mode="strict", scheme=IOB2, zero_division=0))
-
-
-def test_shuffled_gold_is_still_perfect_for_nervaluate():
-    spans = gold_entities()
-    random.Random(3).shuffle(spans)
-    _check_entities(spans)
-
-
-SMALL_SPAN = st.tuples(st.integers(0, 25), st.integers(1, 6), st.sampled_from(["PER", "GPE"])).map(
-    lambda t: (t[0], t[0] + t[1], t[2]))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(SMALL_SPAN, max_size=6, unique=True), st.lists(SMALL_SPAN, max_size=8))
-@example([(0, 4, "PER"), (2, 6, "PER")], [(0, 6, "PER"), (1, 2, "PER")])  # a boundary-distance tie
-def test_outcomes_match_nervaluate_on_dense_random_spans(true, pred):
-    """Crowded, overlapping spans (ties, competitors, duplicates) straight against nervaluate."""
-    from benchmark.metrics import nervaluate_outcomes
-
-    true, pred = sorted(true), sorted(pred)
-    ref = Evaluator([[{"label": l, "start": s, "end": e - 1} for s, e, l in true]],
-                    [[{"label": l, "start": s, "end": e - 1} for s, e, l in pred]],
-                    tags=["PER", "GPE"], loader="dict").evaluate()["overall"]
-    for ours, theirs in SCHEMES.items():
-        kinds = [k for k, _, _ in nervaluate_outcomes(ours, true, pred)]
-        r = ref.get(theirs)
-        expect = (r.correct, r.incorrect, r.partial, r.missed, r.spurious) if r else (0, 0, 0, 0, 0)
-        assert tuple(kinds.count(k) for k in ("cor", "inc", "par", "mis", "spu")) == expect, ours
+        _check_seqeval(spans)

@@ -22,6 +22,7 @@ def test_example_prediction_is_valid_and_scores(root):
     assert report["grounding"]["failed"] == 0
     assert report.get("quotes.exact")["precision"] == 1.0
     assert report.get("attribution.end_to_end")["precision"] == 1.0
+    assert report.get("cues.linked")["precision"] == 1.0
 
 
 def test_every_isnad_command_in_the_readme_exists(root):

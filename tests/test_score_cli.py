@@ -50,7 +50,7 @@ def test_score_json(perfect):
         assert set(fig) == {"precision", "recall", "f1", "ci"}, k
         assert fig["f1"] == 1.0
         assert set(fig["ci"]) == {"precision", "recall", "f1"}
-    assert re.fullmatch(r"isnad:[^|]+\|gold:" + re.escape(GOLD.version) + r"\+[0-9a-f]{8}\|match:overlap-greedy-jaccard\|norm:ar-v1"
+    assert re.fullmatch(r"isnad:[^|]+\|gold:" + re.escape(GOLD.version) + r"\+[0-9a-f]{8}\|match:best-first-jaccard\|norm:ar-v1"
                         r"\|boot:100\|seed:3", d["signature"])
     assert GOLD.sha256[:8] in d["signature"]
 
@@ -129,15 +129,30 @@ def test_compare(perfect, half):
     assert r.returncode == 0 and "entities.strict" in r.stdout
 
 
-def test_cold_score_imports_no_heavy_library(perfect):
-    """Scoring the article loads neither datasets nor scikit-learn, nor numpy (a small call
-    takes the plain paths; tests/perf/bench.py measures the time)."""
+@pytest.mark.parametrize("bootstrap", ["0", "1000"])
+def test_cold_score_imports_no_heavy_library(perfect, bootstrap):
+    """Scoring the article loads neither datasets nor scikit-learn; numpy only for the
+    bootstrap (tests/perf/bench.py measures the time)."""
     code = ("import sys; from benchmark.cli import app\n"
-            "try:\n    app([" + repr("score") + ", " + repr(str(perfect)) + ", '--json'])\n"
+            "try:\n    app([" + repr("score") + ", " + repr(str(perfect)) + ", '--json', '--bootstrap', "
+            + repr(bootstrap) + "])\n"
             "except SystemExit:\n    pass\n"
             "heavy = [m for m in ('datasets', 'seqeval', 'sklearn', 'pandas', 'evaluate', 'pyarrow', 'numpy')"
-            " if m in sys.modules]\n"
+            " if m in sys.modules and (m != 'numpy' or " + repr(bootstrap) + " == '0')]\n"
             "print(repr(heavy), file=sys.stderr)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stderr.strip() == "[]", r.stderr
+
+
+def test_validate_reports_text_spans_not_in_the_document(tmp_path, perfect):
+    rows = [{"document_id": DOC.id, "entities": [{"text": "نص غير موجود", "label": "PER"}, {"text": "باريس", "label": "GPE"}],
+             "quotes": [{"text": "لا يوجد هذا الكلام", "cue": "قال", "speaker": "جون كيري"}]}]
+    path = write_jsonl(tmp_path / "text.jsonl", rows)
+    r = isnad("validate", str(path))
+    assert r.returncode == 0, r.stderr
+    assert "2 text spans not found in their document" in r.stdout
+    assert "entities[0]: 'نص غير موجود'" in r.stdout and "quotes[0]: 'لا يوجد هذا الكلام'" in r.stdout
+    assert isnad("validate", str(path), "--strict").returncode == 1
+    r = isnad("validate", str(perfect), "--strict")
+    assert r.returncode == 0 and "0 text spans not found" in r.stdout

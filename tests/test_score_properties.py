@@ -3,6 +3,7 @@ and the bootstrap."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import benchmark
-from benchmark.bootstrap import intervals, paired, percentile
+from benchmark.bootstrap import intervals, paired, resampled
 from benchmark.gold import Gold
-from benchmark.text import occurrences
-from benchmark.metrics import HEADLINE, figures
+from benchmark.metrics import gold_index
 from benchmark.predictions import predictions_from_gold
-from benchmark.schema import Document
-from benchmark.scoring import compare, score, statistics
+from benchmark.schema import Document, PredSpeaker
+from benchmark.scoring import align, compare, score
+from benchmark.stats import HEADLINE
+from benchmark.text import occurrences
 from scoring_support import DOC, GOLD, gold_entities, gold_quotes, random_spans
 
 HEADLINE_FIGS = [h for h in HEADLINE]
@@ -131,17 +132,21 @@ def _at(s, k=0):
     return {"start": i, "end": i + len(s), "text": s}
 
 
-def _tiny_gold() -> Gold:
+def _tiny_gold(omar_annotated: bool = True) -> Gold:
+    """Two sentences, two quotes of Ali; "Omar bin Zaid" is an annotated mention of Omar, or
+    (``omar_annotated=False``) only an alias of his, with "Zaid" a mention of another cluster."""
     first_end = TEXT.index(".") + 1
+    omar = [{**_at("Omar bin Zaid"), "id": "e3", "label": "PER", "cluster": "omar"}] if omar_annotated else \
+        [{**_at("Zaid"), "id": "e3", "label": "NORP", "cluster": "zaids"}]
     doc = Document.model_validate({
         "id": "tiny", "title": "t", "text": TEXT, "language": "en", "source": "test",
         "sentences": [{"start": 0, "end": first_end}, {"start": first_end + 1, "end": len(TEXT)}],
         "entities": [{**_at("Ali"), "id": "e1", "label": "PER", "cluster": "ali"},
-                     {**_at("Ali", 1), "id": "e2", "label": "PER", "cluster": "ali"},
-                     {**_at("Omar bin Zaid"), "id": "e3", "label": "PER", "cluster": "omar"}],
+                     {**_at("Ali", 1), "id": "e2", "label": "PER", "cluster": "ali"}, *omar],
         "clusters": [{"id": "ali", "name": "Ali", "name_en": "Ali", "label": "PER", "aliases": ["Ali"]},
                      {"id": "omar", "name": "Omar bin Zaid", "name_en": "Omar", "label": "PER",
-                      "aliases": ["Omar bin Zaid", "Omar"]}],
+                      "aliases": ["Omar bin Zaid", "Omar"]},
+                     {"id": "zaids", "name": "Zaid", "name_en": "Zaid", "label": "NORP", "aliases": []}],
         "quotes": [{**_at("the sky is blue"), "id": "q1", "type": "direct", "cue": _at("said"), "speaker": "ali",
                     "speaker_mention": _at("Ali"), "speaker_kind": "named"},
                    {**_at("the sea is calm"), "id": "q2", "type": "indirect", "cue": _at("added"), "speaker": "ali",
@@ -173,6 +178,7 @@ def test_quotes_cues_and_attribution_by_hand():
     assert d["quotes"]["per_type"]["indirect"]["overlap"]["recall"] == 1.0
     assert d["cues"]["exact"] == pytest.approx({"precision": 1 / 2, "recall": 1 / 2, "f1": 1 / 2})
     assert d["cues"]["overlap"] == pytest.approx({"precision": 1.0, "recall": 1.0, "f1": 1.0})
+    assert d["cues"]["linked"] == pytest.approx({"precision": 1.0, "recall": 1.0, "f1": 1.0})
     assert d["attribution"]["end_to_end"] == pytest.approx({"precision": 2 / 3, "recall": 1.0, "f1": 0.8})
     assert d["attribution"]["accuracy_on_matched"] == 1.0
     assert d["attribution"]["counts"]["unresolved"] == 1
@@ -196,13 +202,35 @@ def test_speaker_resolution(speaker, correct):
 
 
 def test_speaker_text_containing_an_alias_resolves_to_its_cluster():
-    from benchmark.metrics import SpeakerIndex
-    from benchmark.schema import PredSpeaker
-
-    idx = SpeakerIndex.of(_tiny_gold().documents[0])
+    idx = gold_index(_tiny_gold().documents[0])
     assert idx.resolve(PredSpeaker(text="the minister Omar bin Zaid")) == "omar"
     assert idx.resolve(PredSpeaker(text="Omar")) == "omar"
     assert idx.resolve(PredSpeaker(text="nobody")) is None
+
+
+def test_a_speaker_span_resolves_through_alias_occurrences():
+    """"Omar bin Zaid" is no annotated mention, only an alias: the span still resolves to Omar,
+    not to the cluster of the mention "Zaid" inside it."""
+    idx = gold_index(_tiny_gold(omar_annotated=False).documents[0])
+    s = TEXT.index("Omar bin Zaid")
+    assert idx.resolve(PredSpeaker(start=s, end=s + len("Omar bin Zaid"))) == "omar"
+    z = TEXT.index("Zaid")
+    assert idx.resolve(PredSpeaker(start=z, end=z + 4)) == "omar"  # overlaps "Zaid" as much: ties go to the longer
+    assert idx.resolve(PredSpeaker(start=z - 1, end=z + 4)) == "omar"
+    assert idx.resolve(PredSpeaker(start=z + 1, end=z + 9)) == "omar"
+    other = gold_index(_tiny_gold().documents[0])  # "Omar bin Zaid" annotated: the same span, its cluster
+    assert other.resolve(PredSpeaker(start=s, end=s + len("Omar bin Zaid"))) == "omar"
+
+
+def test_cues_linked_needs_the_cue_of_the_matched_quote():
+    """A cue pointing at another quote's cue counts for cues.exact but not for cues.linked."""
+    gold = _tiny_gold()
+    preds = [{"document_id": "tiny", "quotes": [{**_span("the sky is blue"), "cue": _span("added")},
+                                                {**_span("the sea is calm")}]}]
+    d = score(preds, gold, bootstrap=0).to_dict()
+    assert d["cues"]["exact"] == pytest.approx({"precision": 1.0, "recall": 0.5, "f1": 2 / 3})
+    assert d["cues"]["linked"] == pytest.approx({"precision": 0.0, "recall": 0.0, "f1": 0.0})
+    assert d["cues"]["counts"]["linked"] == {"matched": 0, "predicted": 1, "gold": 2}
 
 
 # --- bootstrap ---------------------------------------------------------------------------------
@@ -229,24 +257,6 @@ def test_bootstrap_is_seeded_and_brackets_the_estimate():
     assert "boot:300|seed:7" in a.signature
 
 
-def test_bootstrap_without_numpy_gives_the_same_intervals(monkeypatch):
-    pytest.importorskip("numpy")  # loaded: the first run takes the numpy path
-    st_, _, _ = statistics(_half(), GOLD)
-    figs = {h: figures()[h] for h in HEADLINE}
-    with_np = intervals(st_, figs, 200, 5)
-    monkeypatch.setitem(sys.modules, "numpy", None)
-    without = intervals(st_, figs, 200, 5)
-    for h in figs:
-        for k in ("precision", "recall", "f1"):
-            assert without[h][k] == pytest.approx(with_np[h][k]), (h, k)
-
-
-def test_percentile_is_linear_interpolation():
-    assert percentile([1, 2, 3, 4], 50) == 2.5
-    assert percentile([4, 1, 3, 2], 0) == 1 and percentile([1, 2, 3, 4], 100) == 4
-    assert percentile(list(range(11)), 2.5) == pytest.approx(0.25)
-
-
 def test_compare_same_system_and_different_systems():
     same = compare(_half(), _half(), bootstrap=200)
     for h, row in same["figures"].items():
@@ -262,14 +272,26 @@ def test_compare_same_system_and_different_systems():
 
 
 def test_paired_uses_the_same_resamples_as_intervals():
-    sa, _, _ = statistics(predictions_from_gold(GOLD), GOLD)
-    sb, _, _ = statistics([], GOLD)
-    figs = {"entities.strict": figures()["entities.strict"]}
-    d = paired(sa, sb, figs, 100, 3)["entities.strict"]["recall"]
-    ci_b = intervals(sb, figs, 100, 3)["entities.strict"]["recall"]
-    assert ci_b == [0.0, 0.0] and d["ci"] == [1.0, 1.0]
+    """The paired interval is the percentile interval of A − B resample by resample, on the
+    very resamples each system's own intervals use (independent resamples would differ)."""
+    import numpy as np
+
+    other = predictions_from_gold(GOLD)
+    other[0]["entities"] = other[0]["entities"][1::3]
+    a, b = align(_half(), GOLD), align(other, GOLD)
+    f = HEADLINE.index("entities.strict")
+    sa, sb = resampled(a.items, 200, 3)[:, f, 1], resampled(b.items, 200, 3)[:, f, 1]
+    assert list(np.percentile(sa, [2.5, 97.5])) == pytest.approx(intervals(a.items, 200, 3)["entities.strict"]["recall"])
+    obs = lambda s: {h: s.stats.figure(h).prf() for h in HEADLINE}  # noqa: E731
+    d = paired(a.items, b.items, obs(a), obs(b), 200, 3)["entities.strict"]["recall"]
+    assert d["ci"] == pytest.approx(list(np.percentile(sa - sb, [2.5, 97.5])))
+    assert d["ci"] != pytest.approx(list(np.percentile(sa - resampled(b.items, 200, 4)[:, f, 1], [2.5, 97.5])))
 
 
 def test_package_exports_score_lazily():
-    assert benchmark.score is score
-    assert benchmark.Report.__name__ == "Report"
+    code = ("import sys, benchmark\n"
+            "before = 'benchmark.scoring' in sys.modules\n"
+            "from benchmark.scoring import score\n"
+            "print(before, benchmark.score is score, benchmark.Report.__name__)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout.split() == ["False", "True", "Report"], r.stderr

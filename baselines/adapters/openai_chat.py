@@ -5,7 +5,7 @@ sent to ``{base_url}/chat/completions`` (the OpenAI chat-completions protocol, w
 local and hosted servers speak) with the versioned prompt of ``prompts/`` as the system
 message and the chunk as the user message, at temperature 0. The reply is read
 tolerantly (:func:`~baselines.adapters.parsing.parse_json_reply`) and its text spans
-grounded in the chunk by :mod:`benchmark.grounding`.
+grounded in the chunk by :mod:`benchmark.grounding` (the scorer's own rules).
 
 Only the standard library is used for HTTP. Requests are retried with exponential
 backoff on 429, 5xx, timeouts and dropped connections (``max_attempts`` in all, a small
@@ -38,7 +38,7 @@ from benchmark.errors import IsnadError
 from benchmark.text import split_sentences
 
 from ..base import Prediction, Speaker, attribute_from_predict
-from .parsing import Grounder, LabelMapper, ReplyParseError, drop_overlapping_quotes, parse_json_reply, reply_items
+from .parsing import LabelMapper, ReplyParseError, drop_overlapping_quotes, parse_json_reply, reply_items
 
 PROMPTS = Path(__file__).with_name("prompts")
 DEFAULT_PROMPT = "quotes-v1"
@@ -353,7 +353,7 @@ class OpenAIChatExtractor:
             except ReplyParseError as exc:
                 self.warnings.append(f"{where}{exc}: predicted as nothing ({reply[:80]!r})")
                 continue
-            ents, qs = reply_items(obj, Grounder(text[s:e], s), self.mapper, self.warnings, where)
+            ents, qs = reply_items(obj, text[s:e], s, self.mapper, self.warnings, where)
             entities += ents
             quotes += qs
         quotes = drop_overlapping_quotes(quotes, self.warnings, f"{document_id}: ")

@@ -1,5 +1,5 @@
 """Shared pieces of the adapters: tolerant JSON parsing of model replies, label mapping,
-and grounding of text spans returned by a model in the document.
+and turning a reply into prediction items (grounded by :mod:`benchmark.grounding`).
 
 Nothing here imports a heavy library: the CLI and the core install stay light.
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import IsnadError
-from benchmark.grounding import ground, occurrences
-from benchmark.schema import LABELS, QUOTE_TYPES
+from benchmark.grounding import ground_document
+from benchmark.schema import LABELS, QUOTE_TYPES, PredictionDocument
 
 # --- tolerant JSON ------------------------------------------------------------------------
 
@@ -232,86 +232,6 @@ def _is_mark(ch: str) -> bool:
     return "\u0610" <= ch <= "\u061a" or "\u064b" <= ch <= "\u065f" or ch in "\u0670\u0640"
 
 
-_PROCLITICS = "وفبلك"
-
-
-def whole_word(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is whole words, up to two proclitics (و ف ب ل ك) before it."""
-    if end < len(text) and text[end].isalnum():
-        return False
-    k = start
-    for _ in range(3):
-        if k == 0 or not text[k - 1].isalnum():
-            return True
-        if text[k - 1] not in _PROCLITICS:
-            return False
-        k -= 1
-    return False
-
-
-class Grounder:
-    """Grounds the text spans a model returned for one passage (``passage`` starting at
-    document offset ``offset``).
-
-    A text with an explicit ``occurrence`` takes that occurrence (as the scorer would). Without
-    one, a repeated text takes, among its whole-word occurrences not taken by an earlier item
-    of the same kind, the first one after the previous item (models list mentions in text
-    order), else the first free one; failing all that, grounding as the scorer does it."""
-
-    def __init__(self, passage: str, offset: int = 0) -> None:
-        self.passage = passage
-        self.offset = offset
-        self._taken: dict[str, list[tuple[int, int]]] = {}
-        self._cursor: dict[str, int] = {}
-
-    def span(self, text: str, kind: str, occurrence: int | None = None) -> tuple[int, int] | None:
-        """Document offsets of ``text`` (kind: "entity", "quote"...), None when not found."""
-        if not text or not text.strip():
-            return None
-        taken = self._taken.setdefault(kind, [])
-        found: tuple[int, int] | None = None
-        if occurrence is None:
-            free = [(h, h + len(text)) for h in occurrences(self.passage, text)
-                    if whole_word(self.passage, h, h + len(text))
-                    and not any(h < e and s < h + len(text) for s, e in taken)]
-            cursor = self._cursor.get(kind, 0)
-            after = [c for c in free if c[0] >= cursor]
-            found = after[0] if after else (free[0] if free else None)
-        if found is None:
-            g = ground(self.passage, text, occurrence)
-            if not g.ok:
-                return None
-            found = (g.start, g.end)
-        taken.append(found)
-        self._cursor[kind] = found[0]
-        return found[0] + self.offset, found[1] + self.offset
-
-    def near(self, text: str, anchor: tuple[int, int] | None) -> tuple[int, int] | None:
-        """Document offsets of the occurrence of ``text`` closest to the ``anchor`` span (a cue
-        near its quote); the first occurrence without an anchor."""
-        if not text or not text.strip():
-            return None
-        hits = occurrences(self.passage, text)
-        if not hits:
-            g = ground(self.passage, text)
-            return None if not g.ok else (g.start + self.offset, g.end + self.offset)
-        if anchor is None:
-            s = hits[0]
-        else:
-            a0, a1 = anchor[0] - self.offset, anchor[1] - self.offset
-
-            def distance(h: int) -> tuple[int, int]:
-                e = h + len(text)
-                if e <= a0:
-                    return a0 - e, 0
-                if h >= a1:
-                    return h - a1, 1
-                return len(self.passage), 2  # overlapping the quote: the last resort
-
-            s = min(hits, key=distance)
-        return s + self.offset, s + len(text) + self.offset
-
-
 # --- a model's JSON reply → prediction items ------------------------------------------------
 
 _QUOTE_TEXT_KEYS = ("text", "quote", "content", "span")
@@ -385,9 +305,10 @@ def _quote_type(value: Any) -> str | None:
     return {"partial": "mixed", "reported": "indirect", "paraphrase": "indirect", "verbatim": "direct"}.get(v)
 
 
-def reply_items(obj: Any, grounder: Grounder, mapper: LabelMapper, warnings: list[str],
+def reply_items(obj: Any, passage: str, offset: int, mapper: LabelMapper, warnings: list[str],
                 where: str = "") -> tuple[list[dict], list[dict]]:
-    """Entities and quotes of a parsed reply, their texts grounded in the passage.
+    """Entities and quotes of a parsed reply, their texts grounded in ``passage`` (at document
+    offset ``offset``) by the scorer's own grounding (:mod:`benchmark.grounding`).
 
     A span the passage does not hold is kept as a text-only span (``{"text": ...}``), so
     the scorer, which grounds texts against the whole document, counts it (as a false
@@ -395,7 +316,6 @@ def reply_items(obj: Any, grounder: Grounder, mapper: LabelMapper, warnings: lis
     spans at all (no text, unknown label) are dropped with a warning."""
     raw_entities, raw_quotes = split_reply(obj)
     entities: list[dict] = []
-    quotes: list[dict] = []
     for k, item in enumerate(raw_entities):
         text = _text_of(item, _ENTITY_TEXT_KEYS)
         label_raw = _get(item, "label", "type", "entity_type", "category") if isinstance(item, dict) else None
@@ -406,43 +326,41 @@ def reply_items(obj: Any, grounder: Grounder, mapper: LabelMapper, warnings: lis
         if label is None or label not in LABELS:
             warnings.append(f"{where}entities[{k}]: dropped (label {label_raw!r} maps to no entity label)")
             continue
-        span = grounder.span(text, "entity", _occurrence(item))
-        if span is None:
-            warnings.append(f"{where}entities[{k}]: not found in the text, kept as a text span: {text[:60]!r}")
-            entities.append({"text": text, "label": label})
-        else:
-            entities.append({"start": span[0], "end": span[1], "label": label})
+        entities.append({"text": text, "label": label, "occurrence": _occurrence(item)})
+    quotes: list[dict] = []
     for k, item in enumerate(raw_quotes):
         text = _text_of(item, _QUOTE_TEXT_KEYS)
         if text is None:
             warnings.append(f"{where}quotes[{k}]: dropped (no text): {str(item)[:80]!r}")
             continue
         d = item if isinstance(item, dict) else {}
-        q: dict[str, Any] = {}
-        span = grounder.span(text, "quote", _occurrence(d))
-        if span is None:
-            warnings.append(f"{where}quotes[{k}]: not found in the text, kept as a text span: {text[:60]!r}")
-            q["text"] = text
-        else:
-            q["start"], q["end"] = span
-        qtype = _quote_type(_get(d, "type", "quote_type", "kind"))
-        if qtype is not None:
-            q["type"] = qtype
         cue_raw = _get(d, "cue", "cue_text", "verb", "reporting_verb")
         cue_text = _text_of(cue_raw)
-        if cue_text is not None:
-            occ = _occurrence(cue_raw)
-            cue = grounder.span(cue_text, "cue", occ) if occ is not None else grounder.near(cue_text, span)
-            if cue is None:
-                warnings.append(f"{where}quotes[{k}].cue: not found in the text, kept as a text span: {cue_text[:60]!r}")
-                q["cue"] = {"text": cue_text}
-            else:
-                q["cue"] = {"start": cue[0], "end": cue[1]}
         speaker = _text_of(_get(d, "speaker", "source", "speaker_text", "attributed_to"))
-        if speaker is not None:
-            q["speaker"] = {"text": speaker}  # a name: the scorer resolves it against the entities
-        quotes.append(q)
-    return entities, quotes
+        quotes.append({"text": text, "occurrence": _occurrence(d), "type": _quote_type(_get(d, "type", "quote_type", "kind")),
+                       "cue": None if cue_text is None else {"text": cue_text, "occurrence": _occurrence(cue_raw)},
+                       "speaker": None if speaker is None else {"text": speaker}})
+    pred = PredictionDocument.model_validate({"document_id": "passage", "entities": entities, "quotes": quotes})
+    grounded = ground_document(passage, pred)
+
+    def placed(span: Any, what: str) -> dict:
+        if span.ok:
+            return {"start": span.start + offset, "end": span.end + offset}
+        warnings.append(f"{where}{what}: not found in the text, kept as a text span: {span.text[:60]!r}")
+        return {"text": span.text}
+
+    out_entities = [{**placed(e.span, f"entities[{k}]"), "label": e.label} for k, e in enumerate(grounded.entities)]
+    out_quotes = []
+    for k, (q, raw) in enumerate(zip(grounded.quotes, quotes)):
+        out = placed(q.span, f"quotes[{k}]")
+        if q.type is not None:
+            out["type"] = q.type
+        if q.cue is not None:
+            out["cue"] = placed(q.cue, f"quotes[{k}].cue")
+        if raw["speaker"] is not None:
+            out["speaker"] = raw["speaker"]  # a name: the scorer resolves it against the entities
+        out_quotes.append(out)
+    return out_entities, out_quotes
 
 
 def drop_overlapping_quotes(quotes: list[dict], warnings: list[str], where: str = "") -> list[dict]:

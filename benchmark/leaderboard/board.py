@@ -14,7 +14,7 @@ from typing import Any, Collection
 
 from ..errors import IsnadError
 from ..gold import Gold, load_gold
-from ..metrics import Stats
+from ..scoring import Scoring
 from ..transaction import JOURNAL, LOCK, commit, differs, lock, pending, recover
 from . import names
 from .submission import (MAX_PREDICTIONS_BYTES, META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size,
@@ -40,7 +40,7 @@ class Entry:
     meta: SubmissionMeta
     sha256: str
     result: dict[str, Any]  # the `isnad score --json` object plus predictions_sha256
-    stats: Stats
+    scoring: Scoring  # the alignments and statistics every number and the page's view come from
     view: dict[str, Any]  # grounded spans with their match status, for the page
     rank: int = 0
     tied_with_above: bool = False  # not significantly different from the entry above
@@ -51,7 +51,7 @@ def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
            given: tuple[SubmissionMeta, Path] | None = None) -> Entry:
     from ..predictions import read_predictions
     from ..safeio import read_bytes
-    from ..scoring import build_report, statistics
+    from ..scoring import align, build_report
     from .view import system_view
 
     folder = lb / "submissions" / slug
@@ -59,20 +59,19 @@ def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
     raw = read_bytes(pred_path, MAX_PREDICTIONS_BYTES, "a predictions file to submit" if given else
                      "a submission's predictions file", follow_symlinks=given is not None)
     sha = hashlib.sha256(raw).hexdigest()
-    preds = read_predictions(pred_path, gold)
-    st, log, warnings = statistics(preds, gold)
+    scoring = align(read_predictions(pred_path, gold), gold)
     # the submission's metadata goes into its result, so an edit to it shows in `check`
     stored = {"predictions_sha256": sha, "submission": meta.model_dump(mode="json", exclude_none=True)}
     result = None
     if cached is not None and cached.get("predictions_sha256") == sha and cached.get("signature") == _expected_signature(gold):
         # Only the bootstrap intervals are taken from the stored result, and only when every
         # other number in it equals a fresh computation: an edited score is never kept.
-        fresh = build_report(st, log, warnings, gold, 0, SEED).to_dict()
+        fresh = build_report(scoring, 0, SEED).to_dict()
         if _without_ci(cached) == _without_ci({**fresh, "signature": cached["signature"], **stored}):
             result = cached
     if result is None:
-        result = {**build_report(st, log, warnings, gold, RESAMPLES, SEED).to_dict(), **stored}
-    return Entry(slug, meta, sha, result, st, system_view(preds, gold))
+        result = {**build_report(scoring, RESAMPLES, SEED).to_dict(), **stored}
+    return Entry(slug, meta, sha, result, scoring, system_view(scoring))
 
 
 def _without_ci(node: Any) -> Any:
@@ -113,22 +112,22 @@ def _slugs(lb: Path, strict: bool = True) -> list[str]:
 
 
 def _rank(entries: list[Entry]) -> None:
-    from ..bootstrap import paired_difference, resampled_figures
-    from ..metrics import figures
+    from ..bootstrap import paired_difference, resampled
+    from ..stats import HEADLINE
 
-    fig = {PRIMARY: figures()[PRIMARY]}
+    f = HEADLINE.index(PRIMARY)
     for track in Track:
         group = [e for e in entries if e.meta.track is track]
         group.sort(key=lambda e: (-e.result["attribution"]["end_to_end"]["f1"],
                                   -e.result["quotes"]["overlap"]["f1"], e.slug))
         # each entry's figure under the resamples, once (the paired test of two neighbours
         # compares them resample by resample)
-        observed = [fig[PRIMARY].compute(e.stats.totals()) for e in group]
-        resampled = [resampled_figures(e.stats, fig, RESAMPLES, SEED)[PRIMARY] for e in group]
+        observed = [e.scoring.stats.figure(PRIMARY).prf() for e in group]
+        samples = [resampled(e.scoring.items, RESAMPLES, SEED)[:, f] for e in group]
         for i, e in enumerate(group):
             e.rank = i + 1
             if i:
-                diff = paired_difference(observed[i - 1], observed[i], resampled[i - 1], resampled[i], RESAMPLES)["f1"]
+                diff = paired_difference(observed[i - 1], observed[i], samples[i - 1], samples[i])["f1"]
                 e.p_above = diff["p_value"]
                 e.tied_with_above = diff["p_value"] >= SIGNIFICANCE
 

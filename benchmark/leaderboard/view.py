@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..gold import Gold
-from ..metrics import gold_index
-from ..predictions import GroundingLog, Predictions, ground_document
-from ..spans import greedy_overlap_matching
-from ..text import Segment
+from ..scoring import Scoring
 
 
 def gold_view(gold: Gold) -> list[dict[str, Any]]:
@@ -25,44 +22,34 @@ def gold_view(gold: Gold) -> list[dict[str, Any]]:
     return out
 
 
-def system_view(preds: Predictions, gold: Gold) -> list[dict[str, Any]]:
+def system_view(scoring: Scoring) -> list[dict[str, Any]]:
     """Per document: predicted entities and quotes with a status (hit, partial, label,
-    false-alarm), the gold items missed, and whether each matched quote's speaker is right."""
+    false-alarm), the gold items missed, and whether each matched quote's speaker is right,
+    all read off the scorer's alignment (strict entities, the quote matching)."""
     out = []
-    log = GroundingLog()
-    for doc in gold.documents:
-        ents, quotes = ground_document(preds.documents.for_scoring(doc.id), doc, log)
-        gold_ents = {(m.start, m.end): m.label.value for m in doc.entities}
-        strict = {(e.span.start, e.span.end) for e in ents if e.span.ok and gold_ents.get((e.span.start, e.span.end)) == e.label}
+    for al, doc in zip(scoring.documents, scoring.gold.documents):
+        strict = al.entities.schemes["strict"]
         v_ents = []
-        for e in ents:
+        for j, e in enumerate(al.prediction.entities):
             if not e.span.ok:
                 continue
-            key = (e.span.start, e.span.end)
-            status = "hit" if key in strict else ("label" if key in gold_ents else "false-alarm")
+            i = strict.pred_gold[j]
+            same_span = i is not None and (doc.entities[i].start, doc.entities[i].end) == (e.span.start, e.span.end)
+            status = "hit" if strict.pred[j] == "COR" else ("label" if same_span else "false-alarm")
             v_ents.append([e.span.start, e.span.end, e.label, status])
-        missed_ents = [i for i, m in enumerate(doc.entities) if (m.start, m.end) not in strict]
-
-        grounded = [q for q in quotes if q.span.ok]
-        pairs = greedy_overlap_matching(list(doc.quotes), [Segment(q.span.start, q.span.end) for q in grounded])
-        match = {j: i for i, j in pairs}
-        index = gold_index(doc).speakers
+        q = al.quotes
         names = {c.id: c.name for c in doc.clusters}
         v_quotes = []
-        for j, q in enumerate(grounded):
-            cluster = index.resolve(q.speaker)
-            cue = [q.cue.start, q.cue.end] if q.cue is not None and q.cue.ok else None
-            if j in match:
-                g = doc.quotes[match[j]]
-                status = "hit" if (g.start, g.end) == (q.span.start, q.span.end) else "partial"
-                speaker_ok = cluster == g.speaker
-            else:
-                status, speaker_ok = "false-alarm", None
-            v_quotes.append([q.span.start, q.span.end, q.type, cue, names.get(cluster) if cluster else None,
+        for j, pq in enumerate(al.prediction.quotes):
+            if not pq.span.ok:
+                continue
+            cue = [pq.cue.start, pq.cue.end] if pq.cue is not None and pq.cue.ok else None
+            status = {"exact": "hit", "overlap": "partial"}.get(q.matching.pred[j], "false-alarm")
+            speaker_ok = q.speaker.pred[j] == "correct" if q.matching.pred_gold[j] is not None else None
+            v_quotes.append([pq.span.start, pq.span.end, pq.type, cue, names.get(q.clusters[j] or ""),
                              status, speaker_ok])
-        matched_gold = {i for i, _ in pairs}
         out.append({"id": doc.id, "entities": v_ents, "quotes": v_quotes,
-                    "missed_entities": missed_ents,
-                    "missed_quotes": [i for i in range(len(doc.quotes)) if i not in matched_gold],
-                    "ungrounded": len(log.failures)})
+                    "missed_entities": [i for i, o in enumerate(strict.gold) if o != "COR"],
+                    "missed_quotes": [i for i, o in enumerate(q.matching.gold) if o == "missed"],
+                    "ungrounded": len(al.prediction.ungrounded())})
     return out

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from benchmark.errors import IsnadError
 from benchmark.gold import Gold
 from benchmark.gold import load_gold
-from benchmark.metrics import HEADLINE
+from benchmark.stats import HEADLINE
 from benchmark.schema import LABELS
 from benchmark.schema import QUOTE_TYPES
 from benchmark.schema import Document
