@@ -89,6 +89,11 @@ class Analysis:
         k = bisect_left(self.mark_opens, start)
         return k < len(self.marks) and self.marks[k].close < end
 
+    def quoted(self, start: int, end: int) -> bool:
+        """True when characters ``[start, end)`` lie inside a quotation-mark pair."""
+        k = bisect_right(self.mark_opens, start) - 1
+        return k >= 0 and end <= self.marks[k].close
+
     def marks_between(self, start: int, end: int) -> list[int]:
         """Opening offsets of the pairs opening within ``[start, end]``."""
         opens = self.mark_opens

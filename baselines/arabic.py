@@ -71,6 +71,15 @@ def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
     return uniq
 
 
+def without_article(word: str) -> str:
+    """A normalized word without the article ``ال`` (``الوزير`` -> ``وزير``).
+
+    >>> without_article("الوزير"), without_article("الى")
+    ('وزير', 'الى')
+    """
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+
+
 def is_arabic_word(token: str) -> bool:
     """True when the token is made of Arabic letters (and marks)."""
     return bool(token) and all("\u0600" <= ch <= "\u06ff" or ch in _MARK_CHARS for ch in token) \

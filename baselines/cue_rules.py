@@ -2,7 +2,8 @@
 
 The rules read the reporting clause of Arabic news prose::
 
-    [و|ف] CUE [قائلا] [SUBJECT [، NAME ،] [، الذي ... ،]] [ADJUNCTS] ( : «…» | «…» | COMPLEMENTIZER CONTENT | COMPLEMENT )
+    [و|ف] CUE [قائلا] [SUBJECT [، NAME ،] [، الذي ... ،]] [ADJUNCTS]
+        ( : «…» | «…» | COMPLEMENTIZER CONTENT | COMPLEMENT )
 
 - **Cue**: a reporting verb of ``cues.txt`` (قال، أضاف، أكد/مؤكدا، دعا، شدد على ...).
 - **Subject** (VSO), right after the cue: a person; an organisation or a country that
@@ -22,8 +23,12 @@ The rules read the reporting clause of Arabic news prose::
 - **Without a subject after the cue**: a mention just before it (SVO, «X، اتهم ...»); else,
   for a dropped subject (وأضاف، وتابع، وأشار) and for participles (مؤكدا), the speaker of
   the latest quote whose verb agrees in gender (أضاف / أضافت).
-- A quotation followed by «، قال ...» or «كما قال ...» (a cue with no conjunction) is a
-  direct quote of that postposed cue; a quotation after a colon with no cue is direct.
+- Content ends with its clause: at the end of the sentence, at a cue that opens a clause of
+  its own, at «، كما ...», and before a relative clause joined by و or set off by a comma
+  (background in the reporter's voice); a restrictive relative stays.
+- A postposed cue (a cue with no conjunction: «…، قال X», «…، كما قال X») attributes the
+  clause before it, mixed when the clause holds a quotation; a quotation with no clause
+  around it is a direct quote of the cue. A quotation after a colon with no cue is direct.
   Quoted names and titles with no cue are not quotes, and a cue inside quotation marks
   belongs to the quoted words.
 """
@@ -34,9 +39,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .analysis import Analysis, CueHit, analyse
+from .arabic import normalize, without_article
 from .base import Prediction, Speaker, most_overlapping
 from .entities import Mention, modifiers_end, title_at
-from .arabic import normalize
 from .lexicon import complementizers, word_set
 from .quotes import QUOTE_MARKS, MarkedSpan
 
@@ -66,10 +71,6 @@ def _words() -> dict[str, frozenset[str]]:
             "masculine_places": word_set("masculine_places.txt")}
 
 
-def _bare(word: str) -> str:
-    return word[2:] if word.startswith("ال") and len(word) > 3 else word
-
-
 @lru_cache(maxsize=1)
 def _complementizer_index() -> dict[str, tuple[tuple[str, ...], ...]]:
     """First word -> the rest of every complementizer starting with it, longest first."""
@@ -77,6 +78,24 @@ def _complementizer_index() -> dict[str, tuple[tuple[str, ...], ...]]:
     for seq in complementizers():
         index.setdefault(seq[0], []).append(seq[1:])
     return {w: tuple(sorted(r, key=len, reverse=True)) for w, r in index.items()}
+
+
+def _prepositional(t) -> bool:
+    """A definite noun behind an attached preposition (للصحفيين، بالعاصمة): an adjunct."""
+    return t.norm.startswith("لل") or (t.text[:1] in "بك" and t.norm[1:3] == "ال")
+
+
+def _circumstantial(t) -> bool:
+    """An accusative participle describing how something was said (متحدثاً، مستشهداً): it
+    ends in tanwin (written, or the alif of مت-/مست- participles)."""
+    return "\u064b" in t.text or (t.norm.endswith("ا") and t.norm.startswith(("مت", "مست")) and len(t.norm) > 4)
+
+
+def _name_like(t) -> bool:
+    """An Arabic word that may be part of a name: not a function word, a cue or a title, not
+    in an adjunct, not a circumstantial participle."""
+    return t.is_arabic and not t.is_stop and not t.is_title_word and not _prepositional(t) \
+        and not _circumstantial(t)
 
 
 def _span(m) -> dict:
@@ -184,7 +203,7 @@ class _Reader:
             return True
         t = self.toks[j]
         return (t.text in _CLAUSE_PUNCT or t.text in QUOTE_MARKS or self.complementizer_end(j) is not None
-                or bool(t.stem_set() & _words()["prepositions"]) or t.norm in _ADVERBIALS)
+                or bool(t.stem_set() & _words()["prepositions"]) or _prepositional(t) or t.norm in _ADVERBIALS)
 
     def subject_after(self, k: int, hit: CueHit) -> tuple[dict, int] | None:
         """The subject starting at token ``k`` right after the cue: its speaker span and the
@@ -212,13 +231,13 @@ class _Reader:
             if person is not None:
                 found = _span(person), person.last
             else:
-                words = title.words + tuple(_bare(w.norm) for w in toks[title.end:j] if w.is_arabic)
+                words = title.words + tuple(without_article(w.norm) for w in toks[title.end:j] if w.is_arabic)
                 earlier = doc.last_titled_person(words, t.start)
                 found = (_span(earlier) if earlier else {"start": t.start + title.offset, "end": toks[j - 1].end}), j
-        elif _bare(t.norm) in _words()["speaker_nouns"]:
+        elif without_article(t.norm) in _words()["speaker_nouns"]:
             # with its adjectives («مصادر دبلوماسية غربية»), not a complement («لوكالة ...»: the addressee)
             j = k + 1
-            while j < limit and toks[j].norm.endswith(_NISBA) and not toks[j].is_stop:
+            while j < limit and toks[j].norm.endswith(_NISBA) and not toks[j].is_stop and not _prepositional(toks[j]):
                 m = doc.mention_at.get(j)
                 j = m.last if m is not None else j + 1
             found = {"start": t.start, "end": toks[j - 1].end}, j
@@ -231,11 +250,11 @@ class _Reader:
                 found = _span(person), person.last
             elif "obj" not in hit.cue.frames and self._boundary(j, limit):
                 found = {"start": t.start, "end": toks[j - 1].end}, j
-        elif not hit.cue.participle and t.is_arabic and not t.is_stop and not t.is_title_word:
+        elif not hit.cue.participle and _name_like(t):
             # a word the lexicons do not know, ending at a clause boundary: a name
             j = k + 1
-            while j < limit and j - k < 3 and not self._boundary(j, limit) and toks[j].is_arabic \
-                    and not toks[j].is_stop and not toks[j].norm.startswith("ال") and toks[j].text[:1] != "و":
+            while j < limit and j - k < 3 and not self._boundary(j, limit) and _name_like(toks[j]) \
+                    and not toks[j].norm.startswith("ال") and toks[j].text[:1] != "و":
                 j += 1
             if self._boundary(j, limit):
                 found = {"start": t.start, "end": toks[j - 1].end}, j
@@ -477,7 +496,7 @@ class CueRulesBaseline:
         quotes: list[dict] = []
         used_marks: set[int] = set()
         used_cues: set[int] = set()
-        events = sorted([(c.start, 1, c) for c in doc.cues if not self._quoted(doc, c)]
+        events = sorted([(c.start, 1, c) for c in doc.cues if not doc.quoted(c.start, c.end)]
                         + [(m.open, 0, m) for m in doc.marks], key=lambda e: (e[0], e[1]))
         for pos, kind, obj in events:
             if kind == 0:
@@ -505,14 +524,6 @@ class CueRulesBaseline:
             if q["speaker"] is not None:
                 rd.said.append(_Said(q["speaker"], gender))
         return sorted(quotes, key=lambda q: q["start"])
-
-    @staticmethod
-    def _quoted(doc: Analysis, hit: CueHit) -> bool:
-        """The cue stands inside a quotation (it belongs to the quoted words)."""
-        from bisect import bisect_right
-
-        k = bisect_right(doc.mark_opens, hit.start) - 1
-        return k >= 0 and hit.end <= doc.marks[k].close
 
     # -- interface ---------------------------------------------------------------------
     def predict(self, document_id: str, text: str) -> Prediction:

@@ -21,7 +21,7 @@ from typing import Mapping, NamedTuple
 
 from benchmark.text import split_sentences, token_spans
 
-from .arabic import is_arabic_word, stems
+from .arabic import is_arabic_word, stems, without_article
 from .lexicon import Cue, cues, gazetteer, phrase_set, word_set
 
 
@@ -231,11 +231,6 @@ def modifiers_end(tokens: list[Token], j: int, mentions: Mapping[int, Mention]) 
     return k
 
 
-def _bare(word: str) -> str:
-    """A normalized word without the article."""
-    return word[2:] if word.startswith("ال") and len(word) > 3 else word
-
-
 def _first_word_index(table) -> dict[str, tuple[int, ...]]:
     """First token of the phrases of ``table`` -> their lengths, longest first."""
     lengths: dict[str, set[int]] = {}
@@ -315,7 +310,7 @@ def title_at(tokens: list[Token], i: int) -> TitleMatch | None:
     (TitleMatch(end=2, offset=1, words=('وزير', 'خارجية')), None)
     """
     hit = _match(tokens, i, _lex().titles, tokens[i].info.title_lengths)
-    return TitleMatch(hit[0], hit[1], tuple(_bare(w) for w in hit[2])) if hit else None
+    return TitleMatch(hit[0], hit[1], tuple(without_article(w) for w in hit[2])) if hit else None
 
 
 _info_of = attrgetter("info")
@@ -461,7 +456,7 @@ class EntityTagger:
             self._titles_at.update(range(i, j))
             sent = toks[i].sentence
             k = modifiers_end(toks, j, covered)
-            title = tuple(_bare(w) for w in key) + tuple(_bare(toks[x].norm) for x in range(j, k)
+            title = tuple(without_article(w) for w in key) + tuple(without_article(toks[x].norm) for x in range(j, k)
                                                          if toks[x].info.arabic)
             end = self._name_run(toks, k, lex, covered) if k < n and toks[k].sentence == sent else k
             if end > k:

@@ -126,7 +126,7 @@ def ceaf_e(key: Iterable[Iterable[Hashable]], response: Iterable[Iterable[Hashab
     k, r = _clusters(key), _clusters(response)
     if not k or not r:
         return PRF(0.0, 0.0)
-    from scipy.optimize import linear_sum_assignment  # the Kuhn-Munkres step; scipy comes with scikit-learn
+    from scipy.optimize import linear_sum_assignment  # the Kuhn-Munkres step
 
     phi = [[2 * len(a & b) / (len(a) + len(b)) for b in r] for a in k]
     rows, cols = linear_sum_assignment(phi, maximize=True)

@@ -134,7 +134,7 @@ def gold_agreement(root: Path = RootOption) -> None:
 
     report = agreement_report(root, compile_gold(root)[0])
     for pair in report["pairs"]:
-        typer.echo(f"# {pair['a']} vs {pair['b']}")
+        typer.echo(f"# {pair['a']} vs {pair['b']} ({pair['kind']})")
         for k, v in pair["figures"].items():
             typer.echo(f"  {k:32s} {v:.3f}")
         for d in pair["disagreements"]:
@@ -143,7 +143,7 @@ def gold_agreement(root: Path = RootOption) -> None:
 
 @gold_app.command("export")
 @reports_errors
-def gold_export(out_dir: Path = typer.Argument(..., metavar="DIR", help="Folder to write the export into."),
+def gold_export(out_dir: Path = typer.Argument(..., metavar="OUT_DIR", help="Folder to write the export into."),
                 fmt: str = typer.Option(..., "--format", metavar="FORMAT", help="conll (IOB2 columns) or brat (standoff)."),
                 root: Path = RootOption) -> None:
     """Export the compiled gold as CoNLL-style IOB2 columns or brat standoff."""
@@ -189,10 +189,9 @@ def _show(report, json_out: bool) -> None:
 @reports_errors
 def validate_cmd(file: Path = PredictionsArgument, gold: Path = GoldOption,
                  strict: bool = Flag("--strict", "Exit 1 when a text span is not in its document.")) -> None:
-    """Check a predictions file against the format and the gold (exit 2 naming the first problem).
+    """Check a predictions file against the format and the gold (exit 2 naming the first problem); count the text spans not found in their document.
 
-    It also says how many text spans could not be found in their document (scored as false positives).
-    """
+    Spans that cannot be found are scored as false positives; --strict makes them exit 1."""
     from .gold import load_gold
     from .grounding import ground_document
     from .predictions import validate_predictions

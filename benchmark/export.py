@@ -270,16 +270,19 @@ def export_files(docs: list[Document], fmt: str) -> dict[str, str]:
 
 
 def export(docs: list[Document], fmt: str, out_dir: Path) -> list[str]:
-    """Write the export into ``out_dir`` (created if needed), all or nothing through a
-    journal (:mod:`benchmark.transaction`); returns the files written."""
-    from .transaction import JOURNAL, commit
+    """Write the export into ``out_dir`` (created if needed), all files or none
+    (:mod:`benchmark.transaction`); returns the files written."""
+    from .transaction import JOURNAL, commit, lock, recover
 
     files = export_files(docs, fmt)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise IsnadError("not a directory", file=str(out_dir))
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        raise IsnadError("not a folder", file=str(out_dir))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        commit(out_dir, out_dir / JOURNAL, {name: text.encode("utf-8") for name, text in files.items()}, tuple(files))
     except OSError as exc:
-        raise IsnadError(f"cannot write the export: {exc.strerror or exc}", file=str(out_dir)) from None
+        raise IsnadError(f"cannot make the folder: {exc.strerror or exc}", file=str(out_dir)) from None
+    names = tuple(files)
+    with lock(out_dir, "the export"):
+        recover(out_dir, out_dir / JOURNAL, names)
+        commit(out_dir, out_dir / JOURNAL, {n: c.encode("utf-8") for n, c in files.items()}, names)
     return [str(out_dir / name) for name in files]

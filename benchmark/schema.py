@@ -162,10 +162,6 @@ class PredSpan(Model):
             raise ValueError("occurrence only goes with a text-only span")
         return self
 
-    @property
-    def has_offsets(self) -> bool:
-        return self.start is not None
-
 
 class PredEntity(PredSpan):
     """A predicted entity mention."""

@@ -184,3 +184,14 @@ def test_adjudication_table_lists_every_difference_between_the_passes(root):
         quote_id = re.search(r"\bq\d\d\b", d)
         texts = re.findall(r"'([^']+)'", d)
         assert (quote_id and quote_id.group() in table) or any(f"«{t}»" in table for t in texts), d
+
+
+def test_cli_names_what_each_comparison_is(root):
+    from typer.testing import CliRunner
+
+    from benchmark.cli import app
+
+    out = CliRunner().invoke(app, ["gold", "agreement", "--root", str(root)])
+    assert out.exit_code == 0, out.output
+    assert "# a vs b (inter-annotator)" in out.output and "# gold vs a (gold vs pass)" in out.output
+    assert "coreference.conll_f1" in out.output and "alias only in b" in out.output

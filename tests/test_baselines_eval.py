@@ -44,7 +44,8 @@ TARGETS = {"quotes.overlap": 0.90, "attribution.end_to_end": 0.75}
 
 
 def test_seed_targets():
-    # measured, not tuned toward: the rules come from Arabic news grammar in general
+    # The rules come from Arabic news grammar in general, but they were written while their
+    # figures on this article and the second one were watched: see the held-out test below.
     cue = _figures("cue-rules", load_gold())
     for key, target in TARGETS.items():
         assert cue[key] >= target, (key, cue[key])
@@ -61,6 +62,19 @@ def test_cue_rules_score_at_least_as_well_on_a_new_article(second):
         assert new[key] >= target, (key, new[key])
         assert new[key] >= seed[key], (key, seed[key], new[key])
     assert _figures("frequent-speaker", second)["attribution.end_to_end"] < new["attribution.end_to_end"]
+
+
+def test_cue_rules_beat_the_floors_on_an_article_written_after_them():
+    """tests/fixtures/guidelines_article was annotated by the gold's guidelines alone, after the
+    rules of cue-rules were written, and was never looked at while writing them: there the
+    rules must still beat both floors in attribution and find most quotes."""
+    folder = FIXTURES / "guidelines_article"
+    doc, version = compile_file(folder / "gold.yaml", folder)
+    held_out = Gold((doc,), version, "0" * 64, folder)
+    cue = _figures("cue-rules", held_out)
+    for floor in ("frequent-speaker", "quote-marks"):
+        assert _figures(floor, held_out)["attribution.end_to_end"] < cue["attribution.end_to_end"], floor
+    assert cue["quotes.overlap"] > _figures("quote-marks", held_out)["quotes.overlap"]
 
 
 @pytest.mark.parametrize("gold_name", ["seed", "second"])
@@ -92,11 +106,13 @@ def _documents() -> list[tuple[str, Gold]]:
 def _cut_words(doc, spans: list[tuple[str, dict]]) -> list[str]:
     """The spans that start or end inside a word. A span may start inside a token only after
     a proclitic prefix, and only where the rest of the token is a word in its own right: a
-    token of the same text, or a word the gold itself starts a span at. So «وزير» is not
-    split into و + «زير», nor «لدينا» into ل + «دينا», nor «للمعارضة» between its lams."""
+    token of the same text, a word the gold itself starts a span at, or a form of the baselines'
+    reporting verbs (so «وختم» may be و + the cue «ختم»). So «وزير» is not split into
+    و + «زير», nor «لدينا» into ل + «دينا», nor «للمعارضة» between its lams."""
     from benchmark.text import tokenize
 
     from baselines.arabic import normalize
+    from baselines.lexicon import cues
 
     text = doc.text
     tokens = tokenize(text)
@@ -116,7 +132,8 @@ def _cut_words(doc, spans: list[tuple[str, dict]]) -> list[str]:
             continue
         tok = inside.get(s)
         prefix = normalize(text[tok.start:s]) if tok else ""
-        if prefix not in PROCLITIC_PREFIXES or normalize(text[s:tok.end]) not in words:
+        rest = normalize(text[s:tok.end]) if tok else ""
+        if prefix not in PROCLITIC_PREFIXES or not (rest in words or rest in cues()):
             bad.append(f"{where} {text[s:e]!r} starts inside {text[tok.start:tok.end] if tok else '?'!r}")
     return bad
 

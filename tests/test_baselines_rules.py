@@ -37,6 +37,12 @@ def test_a_name_unknown_to_the_lexicons_is_the_subject_when_a_clause_boundary_fo
         [("المفاوضات مستمرة حتى نهاية الشهر", "direct", "قال", "شكري")]
     assert _quotes('وقال شكري: "لن نقبل بأي حل منقوص".') == [("لن نقبل بأي حل منقوص", "direct", "قال", "شكري")]
     assert _quotes("وأضاف بورتمان أن الخطة جاهزة.") == [("الخطة جاهزة", "indirect", "أضاف", "بورتمان")]
+    assert _quotes("وقال بورتمان بالعاصمة إن الوضع صعب.")[0][3] == "بورتمان"
+    # a participle of manner or an adjunct after the cue is no name: the subject is dropped
+    text = "قال الوزير سمير عطا إن الوضع صعب. وقال متحدثا للصحفيين إن الحل قريب. وقال للصحفيين إنه قريب."
+    assert [q[3] for q in _quotes(text)] == ["سمير عطا"] * 3
+    # but a common noun is a speaker, with its adjectives and without its complement
+    assert _quotes("وقالت متحدثة للصحفيين إن الحل قريب.")[0][3] == "متحدثة"
 
 
 def test_names_extend_over_their_whole_chain():

@@ -95,7 +95,7 @@ def test_help_shows_flags_without_a_value(path):
     assert "<bool>" not in r.stdout
     for line in r.stdout.splitlines():
         m = re.match(r"│\s*(?:\*\s*)?(--[a-z-]+)\s+(\S+)", line)
-        if m and m.group(1) in ("--json", "--baseline", "--replace", "--offsets-only", "--help"):
+        if m and m.group(1) in ("--json", "--baseline", "--replace", "--offsets-only", "--strict", "--help"):
             assert m.group(2)[0].isupper() and not m.group(2).isupper(), line  # the help text, no placeholder
 
 

@@ -17,7 +17,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "second_article"
 
 def _docs():
     second, _ = compile_file(FIXTURE / "gold.yaml", FIXTURE)
-    return [*load_gold().documents, second]
+    third, _ = compile_file(FIXTURE.parent / "guidelines_article" / "gold.yaml", FIXTURE.parent / "guidelines_article")
+    return [*load_gold().documents, second, third]
 
 
 @pytest.mark.parametrize("fmt", ["conll", "brat"])

@@ -107,29 +107,27 @@ def test_a_crafted_url_adds_no_cell_to_either_readme(tmp_path):
     pred.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in predictions_from_gold(gold)),
                     encoding="utf-8")
     evil = "https://x.org/|%201.000%20|%201.000%20|%201.000%20|%201.000%20|"
-    # a baseline: the repository README lists the baselines only (without ranks)
-    submit(root, pred, SubmissionMeta(name="Crafted", url=evil, date="2026-12-01", baseline=True))
-    for readme, first in ((root / "leaderboard/README.md", 1), (root / "README.md", 0)):
-        rows = tables(readme.read_text(encoding="utf-8"))[0]
-        assert [len(r) for r in rows] == [CELLS - 1 + first], readme
-        assert rows[0][first]["text"] == "Crafted (baseline)" and unquote(rows[0][first]["href"]) == unquote(evil)
+    submit(root, pred, SubmissionMeta(name="Crafted", url=evil, date="2026-12-01"))
+    rows = tables((root / "leaderboard/README.md").read_text(encoding="utf-8"))[0]
+    assert [len(r) for r in rows] == [CELLS]
+    assert rows[0][1]["text"] == "Crafted" and unquote(rows[0][1]["href"]) == unquote(evil)
+    assert "Crafted" not in (root / "README.md").read_text(encoding="utf-8")  # the front page lists baselines only
     assert check(root) == []
 
 
 def test_the_committed_readmes_parse_back():
-    """Both committed tables: each stored submission one row of its track's cells, under its
-    name (the repository README: the baselines, without ranks)."""
+    """Both committed tables: each stored submission (the front page: each baseline) one row
+    of its track's cells, under its name."""
     from benchmark.leaderboard.submission import read_meta
 
     metas = [read_meta(p) for p in sorted((REPO / "leaderboard/submissions").glob("*/submission.yaml"))]
-    for readme, first, who in ((REPO / "leaderboard/README.md", 1, metas),
-                               (REPO / "README.md", 0, [m for m in metas if m.baseline])):
-        shown = []
+    for readme, ranks, shown_metas in ((REPO / "leaderboard/README.md", True, metas),
+                                       (REPO / "README.md", False, [m for m in metas if m.baseline])):
         text = readme.read_text(encoding="utf-8")
-        if not first:  # the generated part only: the README has other tables
+        if not ranks:  # the front page's other tables are not the leaderboard's
             text = text.split("<!-- generated:leaderboard -->")[1].split("<!-- /generated:leaderboard -->")[0]
-        for track, rows in zip(Track, tables(text)):
-            assert all(len(r) == first + 1 + len(TRACK_COLUMNS[track]) for r in rows), (readme, track)
-            assert all(r[0]["text"][:1].isdigit() for r in rows) == bool(first), readme
-            shown += [r[first]["text"] for r in rows]
-        assert sorted(shown) == sorted(m.name + (" (baseline)" if m.baseline else "") for m in who), readme
+        shown = []
+        for track, rows in zip([t for t in Track if any(m.track is t for m in shown_metas)], tables(text)):
+            assert all(len(r) == int(ranks) + 1 + len(TRACK_COLUMNS[track]) for r in rows), (readme, track)
+            shown += [r[int(ranks)]["text"] for r in rows]
+        assert sorted(shown) == sorted(m.name + (" (baseline)" if m.baseline else "") for m in shown_metas), readme

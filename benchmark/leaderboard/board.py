@@ -176,10 +176,9 @@ _MARKLIKE = re.compile(r"<!--\s*/?\s*generated\s*:?[^>]*?-->|<!--[^>]*?leaderboa
 
 def _project_readme(path: Path, ents: list[Entry]) -> str | None:
     """The repository README with its generated table of the baselines refreshed (None if
-    there is no README). It lists the baselines only, under the README's "Baselines" heading:
-    a submission changes leaderboard/, never the project's front page. Its two marks must
-    each be there once, in order, each on a line of its own; a mark that is missing, doubled
-    or misspelt is an IsnadError naming its line."""
+    there is no README). It lists the baselines only, under the README's "Baselines" heading: a
+    submission changes leaderboard/, never the project's front page. Its two marks must each
+    be there once, in order, each on a line of its own; a mark that is missing, doubled or misspelt is an IsnadError naming its line."""
     from ..safeio import read_text
     from .render import render_tables
 

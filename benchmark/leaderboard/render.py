@@ -196,8 +196,7 @@ def render_html(entries: list, gold: Gold) -> str:
             cols = TRACK_COLUMNS[track]
             tracks.append({"title": TRACK_TITLES[track], "id": track.value, "headers": [c.header for c in cols],
                            "chart": Markup(_chart(track, group)), "rows": [
-                {"rank": e.rank, "tied": e.tied_with_above, "name": e.meta.name,
-                 "url": url(e.meta.url) if e.meta.url else None,
+                {"rank": e.rank, "tied": e.tied_with_above, "name": e.meta.name, "url": url(e.meta.url) if e.meta.url else None,
                  "slug": e.slug, "baseline": e.meta.baseline, "authors": ", ".join(e.meta.authors),
                  "description": e.meta.description, "cells": [c.cell(e.result) for c in cols]}
                 for e in group]})
