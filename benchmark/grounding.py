@@ -103,15 +103,27 @@ class Span(NamedTuple):
 
 
 class GroundedEntity(NamedTuple):
-    span: Span
+    """A predicted entity in the document; ``start``, ``end``, ``how`` and ``text`` as in :class:`Span`."""
+
+    start: int | None
+    end: int | None
     label: str
+    how: str = "offsets"
+    text: str | None = None
+    ok = Span.ok
 
 
 class GroundedQuote(NamedTuple):
-    span: Span
+    """A predicted quote in the document; ``start``, ``end``, ``how`` and ``text`` as in :class:`Span`."""
+
+    start: int | None
+    end: int | None
     type: str | None
     cue: Span | None
     speaker: PredSpeaker | None  # resolved to a cluster by the scorer
+    how: str = "offsets"
+    text: str | None = None
+    ok = Span.ok
 
 
 @dataclass(frozen=True)
@@ -124,9 +136,9 @@ class GroundedDocument:
 
     def ungrounded(self) -> list[dict]:
         """The text spans that could not be found, in input order, with their field."""
-        out = [(f"entities[{i}]", e.span) for i, e in enumerate(self.entities)]
+        out = [(f"entities[{i}]", e) for i, e in enumerate(self.entities)]
         for i, q in enumerate(self.quotes):
-            out += [(f"quotes[{i}]", q.span)] + ([(f"quotes[{i}].cue", q.cue)] if q.cue is not None else [])
+            out += [(f"quotes[{i}]", q)] + ([(f"quotes[{i}].cue", q.cue)] if q.cue is not None else [])
         return [{"document_id": self.document_id, "field": f, "text": s.text} for f, s in out if s.how == "failed"]
 
 
@@ -193,16 +205,16 @@ def ground_document(document_text: str, pred: PredictionDocument) -> GroundedDoc
     >>> from benchmark.schema import PredictionDocument as P
     >>> g = ground_document("قال كيري: نعم. قال أيضا: لا", P.model_validate(
     ...     {"document_id": "d", "quotes": [{"text": "لا", "cue": "قال"}]}))
-    >>> g.quotes[0].span[:2], g.quotes[0].cue[:2]
+    >>> g.quotes[0][:2], g.quotes[0].cue[:2]
     ((25, 27), (15, 18))
     """
     entities = _place(document_text, list(pred.entities))
     quotes = _place(document_text, list(pred.quotes))
     return GroundedDocument(
         pred.document_id,
-        tuple(GroundedEntity(s, e.label.value) for s, e in zip(entities, pred.entities)),
-        tuple(GroundedQuote(s, q.type.value if q.type else None,
-                            _near(document_text, q.cue, s) if q.cue is not None else None, q.speaker)
+        tuple(GroundedEntity(s.start, s.end, e.label.value, s.how, s.text) for s, e in zip(entities, pred.entities)),
+        tuple(GroundedQuote(s.start, s.end, q.type.value if q.type else None,
+                            _near(document_text, q.cue, s) if q.cue is not None else None, q.speaker, s.how, s.text)
               for s, q in zip(quotes, pred.quotes)))
 
 

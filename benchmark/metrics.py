@@ -10,7 +10,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, NamedTuple, Sequence
+from itertools import repeat
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from .grounding import GroundedDocument, Span, normalize
 from .schema import Document, PredSpeaker
@@ -31,18 +32,19 @@ class Matching(NamedTuple):
     gold: tuple[str | None, ...]
     gold_pred: tuple[int | None, ...]
 
-    def pairs(self) -> list[Pair]:
-        return [(i, j) for i, j in enumerate(self.gold_pred) if j is not None]
 
 
-def _matching(n_gold: int, n_pred: int, pairs: list[Pair], paired: Callable[[int, int], str],
-              unpaired_pred: str | None, unpaired_gold: str | None, takes_part: Sequence[bool] | None = None) -> Matching:
-    pred: list[str | None] = [unpaired_pred if takes_part is None or takes_part[j] else None for j in range(n_pred)]
+def _matching(n_gold: int, n_pred: int, pairs: Iterable[tuple[int, int, str]], unpaired_pred: str | None,
+              unpaired_gold: str | None, takes_part: Sequence[bool] | None = None) -> Matching:
+    """The matching of ``(gold index, prediction index, outcome)`` pairs; the others take the
+    unpaired outcomes (a prediction that does not take part: None)."""
+    pred: list[str | None] = [unpaired_pred] * n_pred if takes_part is None else \
+        [unpaired_pred if t else None for t in takes_part]
     gold: list[str | None] = [unpaired_gold] * n_gold
     pred_gold: list[int | None] = [None] * n_pred
     gold_pred: list[int | None] = [None] * n_gold
-    for i, j in pairs:
-        pred[j] = gold[i] = paired(i, j)
+    for i, j, outcome in pairs:
+        pred[j] = gold[i] = outcome
         pred_gold[j], gold_pred[i] = i, j
     return Matching(tuple(pred), tuple(pred_gold), tuple(gold), tuple(gold_pred))
 
@@ -154,25 +156,30 @@ def gold_index(doc: Document) -> GoldIndex:
 # --- entities: SemEval-2013 schemes, best outcomes first --------------------------------------
 
 
-def _correct(scheme: str, same_span: bool, same_label: bool) -> bool:
-    """Whether a pair counts correct under ``scheme``."""
-    return {"strict": same_span and same_label, "exact": same_span, "partial": same_span, "type": same_label}[scheme]
+def entity_matchings(gold: list[tuple[int, int]], gold_labels: list[str], pred: list[tuple[int, int]],
+                     pred_labels: list[str], ranked: list[Pair]) -> tuple[dict[str, Matching], dict[str, Matching]]:
+    """Every scheme's pairing, and the same schemes pairing only entities of one label (the
+    per-label figures: each label scored on its own, as nervaluate does). Among ``ranked``
+    (overlapping pairs, best first) the pairs the scheme counts correct (COR) go first, then
+    the other ones (INC; partial: PAR); unpaired predictions are SPU, unpaired gold entities
+    MIS. Exact and partial pair alike (only the name of a near pair differs); within one
+    label, strict pairs as exact does, and type keeps its correct pairs only."""
+    same_span = [gold[i] == pred[j] for i, j in ranked]
+    same_label = [gold_labels[i] == pred_labels[j] for i, j in ranked]
 
+    def walk(good: list[bool], keep: list[bool] | None = None) -> list[tuple[int, int, bool]]:
+        pairs = [(i, j, g) for (i, j), g, k in zip(ranked, good, keep or repeat(True)) if k]
+        return one_to_one([p for p in pairs if p[2]] + [p for p in pairs if not p[2]])
 
-def entity_matching(scheme: str, gold: list[tuple[int, int]], gold_labels: list[str], pred: list[tuple[int, int]],
-                    pred_labels: list[str], ranked: list[Pair], within_label: bool = False) -> Matching:
-    """One scheme's pairing: among ``ranked`` (overlapping pairs, best first) the pairs the
-    scheme counts correct (COR) first, then the other ones (INC; partial: PAR); unpaired
-    predictions are SPU, unpaired gold entities MIS. ``within_label`` pairs only entities of
-    the same label (the per-label figures: each label scored on its own, as nervaluate does)."""
-    if within_label:
-        ranked = [(i, j) for i, j in ranked if gold_labels[i] == pred_labels[j]]
-    good = [_correct(scheme, gold[i] == pred[j], gold_labels[i] == pred_labels[j]) for i, j in ranked]
-    tiers = [ij for ij, g in zip(ranked, good) if g] + [ij for ij, g in zip(ranked, good) if not g]
-    near = "PAR" if scheme == "partial" else "INC"
-    return _matching(len(gold), len(pred), one_to_one(tiers),
-                     lambda i, j: "COR" if _correct(scheme, gold[i] == pred[j], gold_labels[i] == pred_labels[j]) else near,
-                     "SPU", "MIS")
+    def matching(pairs: list[tuple[int, int, bool]], near: str) -> Matching:
+        return _matching(len(gold), len(pred), [(i, j, "COR" if g else near) for i, j, g in pairs], "SPU", "MIS")
+
+    strict, exact = walk([a and b for a, b in zip(same_span, same_label)]), walk(same_span)
+    typed, within = walk(same_label), walk(same_span, same_label)
+    return ({"strict": matching(strict, "INC"), "exact": matching(exact, "INC"), "partial": matching(exact, "PAR"),
+             "type": matching(typed, "INC")},
+            {"strict": matching(within, "INC"), "exact": matching(within, "INC"), "partial": matching(within, "PAR"),
+             "type": matching([p for p in typed if p[2]], "INC")})
 
 
 def project(gi: GoldIndex, spans: list[tuple[int | None, int | None, str]]) -> list[tuple | None]:
@@ -204,8 +211,8 @@ def seqeval_matching(gi: GoldIndex, chunks: list[tuple | None], grounded: list[b
     gold chunks left "missed"; a span that keeps no token is "hidden" (seqeval never sees it),
     an ungrounded prediction a false alarm."""
     gold_of = {c: i for i, c in enumerate(gi.chunks) if c is not None}
-    pairs = [(gold_of[c], j) for j, c in enumerate(chunks) if c in gold_of]
-    m = _matching(len(gi.chunks), len(chunks), pairs, lambda i, j: "correct", "false_alarm", "missed")
+    pairs = [(gold_of[c], j, "correct") for j, c in enumerate(chunks) if c in gold_of]
+    m = _matching(len(gi.chunks), len(chunks), pairs, "false_alarm", "missed")
     return m._replace(pred=tuple("hidden" if c is None and ok else o for c, ok, o in zip(chunks, grounded, m.pred)),
                       gold=tuple("hidden" if c is None else o for c, o in zip(gi.chunks, m.gold)))
 
@@ -235,14 +242,13 @@ def entity_pairs(gold: list[tuple[int, int]], gold_labels: list[str], pred: list
 
 
 def align_entities(gi: GoldIndex, entities: Sequence) -> EntityAlignment:
-    """Every scheme's matching (:func:`entity_matching`) and the seqeval chunks (:func:`project`)."""
-    pred = [(e.span.start, e.span.end) for e in entities]
+    """Every scheme's matching (:func:`entity_matchings`) and the seqeval chunks (:func:`project`)."""
+    pred = [(e.start, e.end) for e in entities]
     labels = [e.label for e in entities]
-    args = (gi.entities, gi.labels, pred, labels, entity_pairs(gi.entities, gi.labels, pred, labels))
+    ranked = entity_pairs(gi.entities, gi.labels, pred, labels)
     chunks = project(gi, [(s, e, lab) for (s, e), lab in zip(pred, labels)])
-    return EntityAlignment({s: entity_matching(s, *args) for s in ENTITY_SCHEMES},
-                           {s: entity_matching(s, *args, within_label=True) for s in ENTITY_SCHEMES},
-                           seqeval_matching(gi, chunks, [e.span.ok for e in entities]))
+    return EntityAlignment(*entity_matchings(gi.entities, gi.labels, pred, labels, ranked),
+                           seqeval_matching(gi, chunks, [e.ok for e in entities]))
 
 
 # --- quotes, cues and speakers ----------------------------------------------------------------
@@ -272,9 +278,8 @@ def overlap_matching(gold: list[tuple[int, int]], pred: list[tuple[int | None, i
     takes no part."""
     ok = [j for j, p in enumerate(pred) if p is not None and p[0] is not None]
     pairs = [(i, ok[j]) for i, j in overlapping_pairs(gold, [pred[j] for j in ok])]
-    return pairs, _matching(len(gold), len(pred), one_to_one(rank(gold, pred, pairs, tiebreak)),
-                            lambda i, j: "exact" if gold[i] == pred[j] else "overlap", "false_alarm", "missed",
-                            [p is not None for p in pred])
+    kept = [(i, j, "exact" if gold[i] == pred[j] else "overlap") for i, j in one_to_one(rank(gold, pred, pairs, tiebreak))]
+    return pairs, _matching(len(gold), len(pred), kept, "false_alarm", "missed", [p is not None for p in pred])
 
 
 def _coverage(pairs: list[Pair], spans: list, other: list, side: int) -> tuple[float, ...]:
@@ -296,7 +301,7 @@ def align_quotes(gi: GoldIndex, quotes: Sequence) -> QuoteAlignment:
     goes first: the gold quote's type, then a cue on its cue, then its speaker; then the
     type, the cue and the speaker's cluster decide, so that the order of the predictions never does."""
     doc = gi.doc
-    pred = [(q.span.start, q.span.end) for q in quotes]
+    pred = [(q.start, q.end) for q in quotes]
     clusters = tuple(gi.resolve(q.speaker) for q in quotes)
 
     def linked(i: int, j: int) -> bool:
@@ -323,10 +328,10 @@ def align_quotes(gi: GoldIndex, quotes: Sequence) -> QuoteAlignment:
 @dataclass(frozen=True)
 class DocumentAlignment:
     """Every metric's alignment of one document: ``prediction`` is the grounded prediction
-    (input order) the indices refer to; gold indices refer to the gold ``Document``'s lists.
+    (input order) the indices refer to; gold indices refer to the ``gold`` document's lists.
     ``cues``: the cue spans on their own (cues.exact, cues.overlap), indexed by quote."""
 
-    document_id: str
+    gold: Document
     prediction: GroundedDocument
     entities: EntityAlignment
     quotes: QuoteAlignment
@@ -339,11 +344,11 @@ def align(doc: Document, pred: GroundedDocument) -> DocumentAlignment:
     quotes' spans."""
     gi = gold_index(doc)
     cues = [None if q.cue is None else (q.cue.start, q.cue.end) for q in pred.quotes]
-    quotes = [(q.span.start, q.span.end) if q.span.ok else (-1, -1) for q in pred.quotes]
+    quotes = [(q.start, q.end) if q.ok else (-1, -1) for q in pred.quotes]
 
     def by_quote(i: int, j: int) -> tuple:
         (gs, ge), (ps, pe) = gi.quotes[i], quotes[j]
         return not (ps < ge and gs < pe), ps, pe
 
-    return DocumentAlignment(doc.id, pred, align_entities(gi, pred.entities), align_quotes(gi, pred.quotes),
+    return DocumentAlignment(doc, pred, align_entities(gi, pred.entities), align_quotes(gi, pred.quotes),
                              overlap_matching(gi.cues, cues, by_quote)[1])

@@ -12,7 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Union
+from typing import Any, Callable, Iterable, Union
 
 from pydantic import ValidationError
 
@@ -29,9 +29,10 @@ _SHORT = 60  # longest repr of an input value quoted in a message
 
 @dataclass
 class Predictions:
-    """A validated predictions file: one model per gold document it names."""
+    """A validated predictions file: one model per gold document it names (or what the
+    reader was asked to keep of it)."""
 
-    documents: dict[str, PredictionDocument]
+    documents: dict[str, Any]
     lines: dict[str, int]
     source: str
     warnings: list[str] = field(default_factory=list)
@@ -163,13 +164,16 @@ def _records(source: PredictionsInput) -> tuple[str, list[tuple[int, Any]]]:
     return "<predictions>", [(n, obj) for n, obj in enumerate(source, 1)]
 
 
-def read_predictions(source: PredictionsInput, gold: Gold) -> Predictions:
+def read_predictions(source: PredictionsInput, gold: Gold,
+                     keep: Callable[[PredictionDocument], Any] | None = None) -> Predictions:
     """Parse and validate predictions (a JSONL path, a list of dicts or of models) against
     the gold. Raises IsnadError at the first problem; a gold document the file does not
-    name is predicted as nothing, with a warning."""
+    name is predicted as nothing, with a warning. ``keep`` turns each validated model into
+    what is kept of it (scoring keeps its grounding, so that the models of a large file
+    are never all held at once)."""
     name, records = _records(source)
     by_id = {d.id: d for d in gold.documents}
-    docs: dict[str, PredictionDocument] = {}
+    docs: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for line, obj in records:
         if isinstance(obj, PredictionDocument):
@@ -191,7 +195,7 @@ def read_predictions(source: PredictionsInput, gold: Gold) -> Predictions:
             raise IsnadError(f"duplicate document {_short(doc_id)} (first on line {lines[doc_id]})",
                              file=name, line=line, field="document_id")
         check_against_gold(pred, by_id[doc_id], name, line)
-        docs[doc_id] = pred
+        docs[doc_id] = pred if keep is None else keep(pred)
         lines[doc_id] = line
     warnings = [f"{name}: document {d.id!r} absent: scored as predicting nothing"
                 for d in gold.documents if d.id not in lines]

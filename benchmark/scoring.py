@@ -4,17 +4,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, reduce
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, ItemStats, paired
 from .gold import Gold, load_gold
 from .grounding import GroundedDocument, ground_document
-from .metrics import DocumentAlignment, align as align_document, gold_index
+from .metrics import DocumentAlignment, align as align_document
 from .predictions import Predictions, PredictionsInput, read_predictions
 from .report import Report, build_report, signature
-from .stats import HEADLINE, Stats, document_stats, headline_hits
+from .schema import PredictionDocument
+from .stats import HEADLINE, Stats, corpus_stats, item_tallies
 
 
 @dataclass
@@ -33,17 +34,12 @@ class Scoring:
         without sentences is one item)."""
         import numpy as np
 
-        rows = []
-        for al, doc in zip(self.documents, self.gold.documents):
-            block = np.zeros((max(1, len(doc.sentences)), len(HEADLINE), 4))
-            for f, h in enumerate(headline_hits(al, gold_index(doc)).values()):
-                for hits, items, at in ((h.pred, h.pred_items, 0), (h.gold, h.gold_items, 2)):
-                    for hit, item in zip(hits, items):
-                        if hit is not None:
-                            block[item, f, at] += hit
-                            block[item, f, at + 1] += 1
-            rows.append(block)
-        return ItemStats(HEADLINE, np.concatenate(rows))
+        n, per_item = item_tallies(self.documents)
+        values = np.zeros((n, len(HEADLINE), 4))
+        for f, name in enumerate(HEADLINE):
+            for item, t in per_item.get(name, {}).items():
+                values[item, f] = (t.hit_p, t.predicted, t.hit_r, t.gold)
+        return ItemStats(HEADLINE, values)
 
     @cached_property
     def grounding(self) -> dict[str, Any]:
@@ -55,7 +51,7 @@ class Scoring:
 
 
 def _spans(pred: GroundedDocument) -> list:
-    return [e.span for e in pred.entities] + [q.span for q in pred.quotes] + \
+    return [*pred.entities, *pred.quotes] + \
         [q.cue for q in pred.quotes if q.cue is not None]
 
 
@@ -68,15 +64,17 @@ def align(predictions: PredictionsInput | Predictions, gold: Gold | str | Path |
     ``PredictionDocument``, or a read :class:`Predictions`) against the gold (bundled by
     default). A gold document the predictions leave out is aligned with an empty prediction."""
     g = _gold(gold)
-    preds = predictions if isinstance(predictions, Predictions) else read_predictions(predictions, g)
-    docs, stats = [], []
+    text = {d.id: d.text for d in g.documents}
+
+    def grounded(pred: PredictionDocument) -> GroundedDocument:
+        return ground_document(text[pred.document_id], pred)
+
+    preds = predictions if isinstance(predictions, Predictions) else read_predictions(predictions, g, grounded)
+    docs = []
     for doc in g.documents:
-        pred = preds.documents.get(doc.id)
-        grounded = ground_document(doc.text, pred) if pred is not None else GroundedDocument(doc.id, (), ())
-        al = align_document(doc, grounded)
-        docs.append(al)
-        stats.append(document_stats(al, gold_index(doc)))
-    return Scoring(g, tuple(docs), reduce(lambda a, b: a + b, stats), list(preds.warnings))
+        pred = preds.documents.get(doc.id, GroundedDocument(doc.id, (), ()))
+        docs.append(align_document(doc, pred if isinstance(pred, GroundedDocument) else grounded(pred)))
+    return Scoring(g, tuple(docs), corpus_stats(docs), list(preds.warnings))
 
 
 def score(predictions: PredictionsInput | Predictions, gold: Gold | str | Path | None = None, *,

@@ -67,16 +67,17 @@ def rank(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]], pairs
     return sorted(pairs, key=key)
 
 
-def one_to_one(ranked: Iterable[Pair]) -> list[Pair]:
-    """Walk the pairs in order, keeping each whose gold and prediction are both still free."""
+def one_to_one(ranked: Iterable[tuple]) -> list[tuple]:
+    """Walk the pairs (``(gold index, prediction index, ...)``) in order, keeping each whose
+    gold and prediction are both still free."""
     used_g: set[int] = set()
     used_p: set[int] = set()
     out = []
-    for i, j in ranked:
-        if i not in used_g and j not in used_p:
-            used_g.add(i)
-            used_p.add(j)
-            out.append((i, j))
+    for p in ranked:
+        if p[0] not in used_g and p[1] not in used_p:
+            used_g.add(p[0])
+            used_p.add(p[1])
+            out.append(p)
     return out
 
 

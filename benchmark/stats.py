@@ -1,21 +1,24 @@
-"""Statistics derived from the alignments: each figure's sums per document, per breakdown and
-per gold sentence (the bootstrap's items).
+"""Statistics derived from the alignments: each figure's sums over the corpus, per breakdown
+and per gold sentence (the bootstrap's items).
 
 A figure is a ratio of sums: P = Σ hits of the counted predictions / their number, R = the
-same over the gold elements. Each prediction and gold element carries its hit (1, 0, ½ for a
-partial entity, a covered share for quotes.proportional) and an item: a gold element its own
-sentence, a prediction its gold partner's (so no resample holds more hits than predictions),
-else the sentence its start falls in (the document's first for an ungrounded one).
+same over the gold elements. Each prediction and gold element has an outcome, which the
+figure's weights turn into a hit (1, 0, ½ for a partial entity; an outcome without a weight
+is not counted; a float outcome, the covered share of quotes.proportional, is its own hit).
+Outcomes are counted by (figure, side, key), the key naming a breakdown (a label, a quote
+type, a speaker kind) or an item: a gold element's own sentence, a prediction's gold
+partner's (so no resample holds more hits than predictions), else the sentence its start
+falls in (the document's first for an ungrounded one).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from math import fsum
-from dataclasses import dataclass, fields, is_dataclass
-from typing import Any, Hashable, NamedTuple, Sequence
+from typing import Hashable, Sequence
 
-from .metrics import ENTITY_SCHEMES, DocumentAlignment, GoldIndex, Matching
+from .metrics import ENTITY_SCHEMES, DocumentAlignment, Matching, gold_index
 from .schema import LABELS, QUOTE_TYPES, SPEAKER_KINDS
 
 HEADLINE = ("entities.strict", "entities.exact", "entities.partial", "entities.type", "entities.seqeval",
@@ -23,13 +26,15 @@ HEADLINE = ("entities.strict", "entities.exact", "entities.partial", "entities.t
             "cues.exact", "cues.overlap", "cues.linked", "attribution.end_to_end")
 QUOTE_METRICS = ("exact", "exact_typed", "overlap", "proportional")
 
-# outcome → hit; an outcome not listed is not counted ("hidden" seqeval spans, quotes without a cue)
 ENTITY = {"COR": 1, "PAR": 0.5, "INC": 0, "SPU": 0, "MIS": 0}
-SEQEVAL = {"correct": 1, "false_alarm": 0, "missed": 0}
 EXACT = {"exact": 1, "overlap": 0, "false_alarm": 0, "missed": 0}
 OVERLAP = {"exact": 1, "overlap": 1, "false_alarm": 0, "missed": 0}
-LINKED = {"right": 1, "wrong": 0, "missing": 0}
-SPEAKER = {"correct": 1, "wrong": 0, "missed": 0}
+HIT = {True: 1, False: 0}
+WEIGHTS = {**{f"entities.{s}": ENTITY for s in ENTITY_SCHEMES},
+           "entities.seqeval": {"correct": 1, "false_alarm": 0, "missed": 0},
+           "quotes.exact": EXACT, "quotes.exact_typed": HIT, "quotes.overlap": OVERLAP, "quotes.proportional": None,
+           "cues.exact": EXACT, "cues.overlap": OVERLAP, "cues.linked": {"right": 1, "wrong": 0, "missing": 0},
+           "attribution.end_to_end": {"correct": 1, "wrong": 0, "missed": 0}}
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,6 @@ class EntityCounts:
     PAR: int = 0
     MIS: int = 0
     SPU: int = 0
-
-    @classmethod
-    def of(cls, m: Matching) -> "EntityCounts":
-        return cls(*(m.gold.count(k) for k in ("COR", "INC", "PAR", "MIS")), m.pred.count("SPU"))
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,6 @@ class Stats:
     cues: dict[str, Tally]                   # exact, overlap, linked
     attribution: AttributionStats
 
-    def __add__(self, other: "Stats") -> "Stats":
-        return _add(self, other)
-
     def figure(self, name: str) -> Tally:
         """A headline figure by name, e.g. ``"entities.strict"``."""
         layer, metric = name.split(".")
@@ -106,91 +104,102 @@ class Stats:
         return self.cues[metric] if layer == "cues" else self.attribution.end_to_end
 
 
-def _add(a: Any, b: Any) -> Any:
-    if is_dataclass(a):
-        return type(a)(**{f.name: _add(getattr(a, f.name), getattr(b, f.name)) for f in fields(a)})
-    if isinstance(a, dict):
-        return {k: _add(a[k], b[k]) if k in a and k in b else a.get(k, b.get(k)) for k in {**a, **b}}
-    return a + b
-
-
-class Hits(NamedTuple):
-    """One figure's part of a document: each prediction's hit (None: not counted) and item,
-    each gold element's hit and item."""
-
-    pred: list[float | None]
-    pred_items: list[int]
-    gold: list[float | None]
-    gold_items: list[int]
-
-
-def tally_by(h: Hits, pred_keys: Sequence[Hashable] | None = None,
-             gold_keys: Sequence[Hashable] | None = None) -> dict[Hashable, Tally]:
-    """The figure's tally per key (each element's own; all under None without keys). Sums are
-    exactly rounded (``math.fsum``), so the order of the predictions never shows in the last bit."""
-    hits_of: dict[Hashable, tuple[list, list]] = {}
-    for hits, keys, side in ((h.pred, pred_keys, 0), (h.gold, gold_keys, 1)):
-        for hit, key in zip(hits, keys if keys is not None else [None] * len(hits)):
-            if hit is not None:
-                hits_of.setdefault(key, ([], []))[side].append(hit)
-    return {k: Tally(fsum(p), len(p), fsum(g), len(g)) for k, (p, g) in hits_of.items()}
-
-
-def tally(h: Hits) -> Tally:
-    return tally_by(h).get(None, Tally())
-
-
-def _hits(m: Matching, weights: dict[str, float], gold_items: list[int] = (), own_items: list[int] = ()) -> Hits:
-    """Each side's hits by ``weights``, and the items (left empty when not given: a breakdown
-    needs none)."""
-    pred_items = [own if i is None else gold_items[i] for i, own in zip(m.pred_gold, own_items)]
-    return Hits([weights.get(o) for o in m.pred], pred_items, [weights.get(o) for o in m.gold], list(gold_items))
-
-
-def headline_hits(al: DocumentAlignment, gi: GoldIndex) -> dict[str, Hits]:
-    """Every headline figure's :class:`Hits` in one document."""
+def headline(al: DocumentAlignment) -> dict[str, Matching]:
+    """Every headline figure's outcomes in one document (its weights: ``WEIGHTS``)."""
     pred, ents, q = al.prediction, al.entities, al.quotes
-    e_items = [gi.item(e.span.start) for e in pred.entities]
-    q_items = [gi.item(x.span.start) for x in pred.quotes]
-    c_items = [gi.item(x.cue.start if x.cue is not None else None) for x in pred.quotes]
-    out = {f"entities.{s}": _hits(ents.schemes[s], ENTITY, gi.entity_items, e_items) for s in ENTITY_SCHEMES}
-    out["entities.seqeval"] = _hits(ents.seqeval, SEQEVAL, gi.entity_items, e_items)
-    exact = out["quotes.exact"] = _hits(q.matching, EXACT, gi.quote_items, q_items)
-    gold_types = [x.type.value for x in gi.doc.quotes]
-    typed = [None if h is None else float(h == 1 and pred.quotes[j].type == gold_types[i])
-             for j, (h, i) in enumerate(zip(exact.pred, q.matching.pred_gold))]
-    out["quotes.exact_typed"] = Hits(typed, exact.pred_items, [0.0 if j is None else typed[j] for j in q.matching.gold_pred],
-                                     gi.quote_items)
-    out["quotes.overlap"] = _hits(q.matching, OVERLAP, gi.quote_items, q_items)
-    out["quotes.proportional"] = Hits(list(q.pred_coverage), exact.pred_items, list(q.gold_coverage), gi.quote_items)
-    out["cues.exact"] = _hits(al.cues, EXACT, gi.cue_items, c_items)
-    out["cues.overlap"] = _hits(al.cues, OVERLAP, gi.cue_items, c_items)
-    out["cues.linked"] = _hits(q.cue, LINKED, gi.quote_items, q_items)
-    out["attribution.end_to_end"] = _hits(q.speaker, SPEAKER, gi.quote_items, q_items)
+    out = {f"entities.{s}": ents.schemes[s] for s in ENTITY_SCHEMES}
+    out["entities.seqeval"] = ents.seqeval
+    gold_types = [x.type.value for x in al.gold.quotes]
+    typed = tuple(o == "exact" and x.type == gold_types[i] for x, o, i in zip(pred.quotes, q.matching.pred, q.matching.pred_gold))
+    out.update({"quotes.exact": q.matching,
+                "quotes.exact_typed": q.matching._replace(pred=typed, gold=tuple(j is not None and typed[j]
+                                                                                for j in q.matching.gold_pred)),
+                "quotes.overlap": q.matching,
+                "quotes.proportional": q.matching._replace(pred=q.pred_coverage, gold=q.gold_coverage),
+                "cues.exact": al.cues, "cues.overlap": al.cues, "cues.linked": q.cue, "attribution.end_to_end": q.speaker})
     return out
 
 
-def document_stats(al: DocumentAlignment, gi: GoldIndex, hits: dict[str, Hits] | None = None) -> Stats:
-    """Every figure's sums in one document."""
-    hits = hits or headline_hits(al, gi)
-    pred, ents, q = al.prediction, al.entities, al.quotes
-    labels = [e.label for e in pred.entities]
-    per_label: dict[str, dict[str, Tally]] = {}
-    for s in ENTITY_SCHEMES:
-        for lab, t in tally_by(_hits(ents.within_label[s], ENTITY), labels, gi.labels).items():
-            per_label.setdefault(lab, {})[s] = t  # type: ignore[index]
-    entities = EntityStats({s: tally(hits[f"entities.{s}"]) for s in ENTITY_SCHEMES},
-                           {lab: {s: per_label[lab].get(s, Tally()) for s in ENTITY_SCHEMES}
-                            for lab in LABELS if lab in per_label},
-                           {s: EntityCounts.of(ents.schemes[s]) for s in ENTITY_SCHEMES}, tally(hits["entities.seqeval"]))
-    gold_types = [x.type.value for x in gi.doc.quotes]
-    # per type: a prediction goes with the type of the gold quote it is matched with, else its own
-    cats = [x.type if i is None else gold_types[i] for x, i in zip(pred.quotes, q.matching.pred_gold)]
-    per_type = {m: tally_by(hits[f"quotes.{m}"], cats, gold_types) for m in QUOTE_METRICS}
-    quotes = QuoteStats({m: tally(hits[f"quotes.{m}"]) for m in QUOTE_METRICS},
-                        {t: {m: per_type[m].get(t, Tally()) for m in QUOTE_METRICS} for t in QUOTE_TYPES})
-    kinds = Counter(zip((x.speaker_kind.value for x in gi.doc.quotes), q.speaker.gold))
-    per_kind = {k: Tally(kinds[k, "correct"], kinds[k, "correct"] + kinds[k, "wrong"], kinds[k, "correct"],
-                         kinds[k, "correct"] + kinds[k, "wrong"] + kinds[k, "missed"]) for k in SPEAKER_KINDS}
-    return Stats(entities, quotes, {m: tally(hits[f"cues.{m}"]) for m in ("exact", "overlap", "linked")},
-                 AttributionStats(tally(hits["attribution.end_to_end"]), per_kind, q.clusters.count(None)))
+def count(counts: Counter, tag: Hashable, m: Matching, pred_keys: Sequence | None = None,
+          gold_keys: Sequence | None = None) -> None:
+    """Add each side's outcomes of ``m`` to ``counts`` as ``((tag, side), key, outcome)``
+    (key None without keys)."""
+    for side, outcomes, keys in (("pred", m.pred, pred_keys), ("gold", m.gold, gold_keys)):
+        if keys is None:
+            for outcome, n in Counter(outcomes).items():
+                counts[(tag, side), None, outcome] += n
+        else:
+            for (key, outcome), n in Counter(zip(keys, outcomes)).items():
+                counts[(tag, side), key, outcome] += n
+
+
+def tallies(counts: Counter, weights: dict[Hashable, dict | None]) -> dict[Hashable, dict[Hashable, Tally]]:
+    """Each tag's tally per key, the outcomes weighted by ``weights[tag]``. Sums are exactly
+    rounded (``math.fsum``), so the order of the predictions never shows in the last bit."""
+    sums: dict[tuple, tuple[list, list, list, list]] = {}
+    for ((tag, side), key, outcome), n in counts.items():
+        w = weights.get(tag, False)
+        hit = outcome if w is None else w.get(outcome) if w else None
+        if hit is not None:
+            s = sums.setdefault((tag, key), ([], [], [], []))
+            s[0 if side == "pred" else 2].append(hit * n)
+            s[1 if side == "pred" else 3].append(n)
+    out: dict[Hashable, dict[Hashable, Tally]] = {}
+    for (tag, key), (hp, np_, hr, ng) in sums.items():
+        out.setdefault(tag, {})[key] = Tally(fsum(hp), sum(np_), fsum(hr), sum(ng))
+    return out
+
+
+def item_tallies(documents: Sequence[DocumentAlignment]) -> tuple[int, dict[Hashable, dict[Hashable, Tally]]]:
+    """The number of items (gold sentences; a document without any is one) and each headline
+    figure's tally per item. A prediction's item is its gold partner's sentence, else its own."""
+    counts: Counter = Counter()
+    first = 0
+    for al in documents:
+        gi, pred = gold_index(al.gold), al.prediction
+        own = {"entities": [gi.item(e.start) for e in pred.entities],
+               "quotes": [gi.item(x.start) for x in pred.quotes],
+               "cues": [gi.item(x.cue.start if x.cue is not None else None) for x in pred.quotes]}
+        gold = {"entities": gi.entity_items, "quotes": gi.quote_items, "cues": gi.cue_items}
+        for name, m in headline(al).items():
+            layer = "quotes" if name in ("cues.linked", "attribution.end_to_end") else name.split(".")[0]
+            g = gold[layer]
+            count(counts, name, m, [first + (o if i is None else g[i]) for i, o in zip(m.pred_gold, own[layer])],
+                  [first + x for x in g])
+        first += max(1, len(al.gold.sentences))
+    return first, tallies(counts, WEIGHTS)
+
+
+def corpus_stats(documents: Sequence[DocumentAlignment]) -> Stats:
+    """Every figure's sums over the documents."""
+    counts: Counter = Counter()
+    for al in documents:
+        figs = headline(al)
+        for name, m in figs.items():
+            count(counts, name, m)
+        labels = [e.label for e in al.prediction.entities]
+        for s in ENTITY_SCHEMES:
+            count(counts, ("label", s), al.entities.within_label[s], labels, gold_index(al.gold).labels)
+        gold_types = [x.type.value for x in al.gold.quotes]
+        # per type: a prediction goes with the type of the gold quote it is matched with, else its own
+        cats = [x.type if i is None else gold_types[i] for x, i in zip(al.prediction.quotes, al.quotes.matching.pred_gold)]
+        for m in QUOTE_METRICS:
+            count(counts, ("type", m), figs[f"quotes.{m}"], cats, gold_types)
+        for (k, o), n in Counter(zip((x.speaker_kind.value for x in al.gold.quotes), al.quotes.speaker.gold)).items():
+            counts[("kind", "gold"), k, o] += n
+        counts[("unresolved", "pred"), None, None] += al.quotes.clusters.count(None)
+    t = tallies(counts, {**WEIGHTS, **{("label", s): ENTITY for s in ENTITY_SCHEMES},
+                         **{("type", m): WEIGHTS[f"quotes.{m}"] for m in QUOTE_METRICS}})
+    fig = lambda tag, key=None: t.get(tag, {}).get(key, Tally())  # noqa: E731
+    entities = EntityStats({s: fig(f"entities.{s}") for s in ENTITY_SCHEMES},
+                           {lab: {s: fig(("label", s), lab) for s in ENTITY_SCHEMES}
+                            for lab in LABELS if any(lab in t.get(("label", s), {}) for s in ENTITY_SCHEMES)},
+                           {s: EntityCounts(*(counts[(f"entities.{s}", "gold"), None, k] for k in ("COR", "INC", "PAR", "MIS")),
+                                            counts[(f"entities.{s}", "pred"), None, "SPU"]) for s in ENTITY_SCHEMES},
+                           fig("entities.seqeval"))
+    quotes = QuoteStats({m: fig(f"quotes.{m}") for m in QUOTE_METRICS},
+                        {ty: {m: fig(("type", m), ty) for m in QUOTE_METRICS} for ty in QUOTE_TYPES})
+    kind = {k: [counts[("kind", "gold"), k, o] for o in ("correct", "wrong", "missed")] for k in SPEAKER_KINDS}
+    per_kind = {k: Tally(c, c + w, c, c + w + m) for k, (c, w, m) in kind.items()}
+    return Stats(entities, quotes, {m: fig(f"cues.{m}") for m in ("exact", "overlap", "linked")},
+                 AttributionStats(fig("attribution.end_to_end"), per_kind, counts[("unresolved", "pred"), None, None]))

@@ -190,14 +190,14 @@ def test_text_spans_of_the_document_ground_in_it(cuts, junk):
     grounded = ground_document(DOC.text, pred).entities
     assert len(grounded) == len(ents)
     for e, src in zip(grounded, ents):
-        assert e.span.how in ("exact", "normalized", "failed") and e.span.text == src["text"]
-        if e.span.ok:
-            assert 0 <= e.span.start < e.span.end <= N
-        if e.span.how == "exact":
-            assert DOC.text[e.span.start:e.span.end] == src["text"]
-        elif e.span.how == "normalized":
-            assert normalize_with_map(DOC.text[e.span.start:e.span.end])[0] == normalize(src["text"])
-    placed = sorted((e.span.start, e.span.end) for e in grounded if e.span.ok)
+        assert e.how in ("exact", "normalized", "failed") and e.text == src["text"]
+        if e.ok:
+            assert 0 <= e.start < e.end <= N
+        if e.how == "exact":
+            assert DOC.text[e.start:e.end] == src["text"]
+        elif e.how == "normalized":
+            assert normalize_with_map(DOC.text[e.start:e.end])[0] == normalize(src["text"])
+    placed = sorted((e.start, e.end) for e in grounded if e.ok)
     assert all(a[1] <= b[0] for a, b in zip(placed, placed[1:]))  # placed texts never overlap
 
 

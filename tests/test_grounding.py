@@ -118,23 +118,23 @@ def test_each_listing_of_a_text_takes_the_next_free_occurrence():
     assert len(whole) == 3
 
     def spans(n):
-        return [(e.span.start, e.span.end) for e in _grounded(text, [{"text": "باريس", "label": "GPE"}] * n).entities]
+        return [(e.start, e.end) for e in _grounded(text, [{"text": "باريس", "label": "GPE"}] * n).entities]
 
     assert spans(2) == whole[:2] and spans(3) == whole  # whole-word occurrences first, in text order
     assert spans(4) == hits  # then the others (the listings take them in text order)
-    assert _grounded(text, [{"text": "باريس", "label": "GPE"}] * 5).entities[4].span.how == "failed"
+    assert _grounded(text, [{"text": "باريس", "label": "GPE"}] * 5).entities[4].how == "failed"
 
 
 def test_longer_texts_are_placed_first_and_never_overlapped():
     text = "مؤتمر أصدقاء سوريا في سوريا"
     g = _grounded(text, [{"text": "سوريا", "label": "GPE"}, {"text": "أصدقاء سوريا", "label": "ORG"}])
-    assert text[g.entities[1].span.start:g.entities[1].span.end] == "أصدقاء سوريا"
-    assert g.entities[0].span.start == text.rindex("سوريا")
+    assert text[g.entities[1].start:g.entities[1].end] == "أصدقاء سوريا"
+    assert g.entities[0].start == text.rindex("سوريا")
     # an offset or an explicit occurrence is fixed, and what is placed keeps off it
     g = _grounded(text, [{"text": "سوريا", "label": "GPE"}, {"start": 22, "end": 27, "label": "GPE"}])
-    assert g.entities[0].span.start == text.index("سوريا")
+    assert g.entities[0].start == text.index("سوريا")
     g = _grounded(text, [{"text": "سوريا", "label": "GPE", "occurrence": 0}, {"text": "سوريا", "label": "GPE"}])
-    assert [e.span.start for e in g.entities] == [text.index("سوريا"), text.rindex("سوريا")]
+    assert [e.start for e in g.entities] == [text.index("سوريا"), text.rindex("سوريا")]
 
 
 def test_a_cue_goes_to_its_occurrence_nearest_its_quote():
@@ -151,5 +151,5 @@ def test_a_cue_goes_to_its_occurrence_nearest_its_quote():
 def test_placement_falls_back_to_normalized_occurrences():
     g = _grounded(TEXT, [{"text": "جون كيرى", "label": "PER"}] * 2)
     kerry = [(m.start, m.end) for m in DOC.entities if m.text == "جون كيري"]
-    assert [(e.span.start, e.span.end) for e in g.entities] == kerry[:2]
-    assert {e.span.how for e in g.entities} == {"normalized"}
+    assert [(e.start, e.end) for e in g.entities] == kerry[:2]
+    assert {e.how for e in g.entities} == {"normalized"}

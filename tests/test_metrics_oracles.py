@@ -16,7 +16,7 @@ from seqeval.metrics import f1_score, precision_score, recall_score
 from seqeval.scheme import IOB2
 
 from benchmark.dataset import iob2, sentence_rows
-from benchmark.metrics import ENTITY_SCHEMES, entity_matching, entity_pairs
+from benchmark.metrics import ENTITY_SCHEMES, entity_matchings, entity_pairs
 from benchmark.schema import LABELS
 from benchmark.scoring import align, score
 from scoring_support import DOC, GOLD, gold_entities, random_spans
@@ -31,7 +31,7 @@ def matching(scheme, true, pred):
     """Our matching of spans ``(start, end, label)`` (half-open)."""
     g, p = [(s, e) for s, e, _ in true], [(s, e) for s, e, _ in pred]
     gl, pl = [x[2] for x in true], [x[2] for x in pred]
-    return entity_matching(scheme, g, gl, p, pl, entity_pairs(g, gl, p, pl))
+    return entity_matchings(g, gl, p, pl, entity_pairs(g, gl, p, pl))[0][scheme]
 
 
 def counts(m):

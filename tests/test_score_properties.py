@@ -101,9 +101,9 @@ def _described(al):
     """Each prediction with its outcome and partner in every matching, the partner named by
     its content (equal predictions are interchangeable), and every gold element's outcomes."""
     ents, q, pred = al.entities, al.quotes, al.prediction
-    ent = [(e.span[:2], e.label) for e in pred.entities]
-    quo = [(x.span[:2], x.type, None if x.cue is None else x.cue[:2], c) for x, c in zip(pred.quotes, q.clusters)]
-    cue = [(x.span[:2], None if x.cue is None else x.cue[:2]) for x in pred.quotes]  # what the cue matching reads
+    ent = [(e[:2], e.label) for e in pred.entities]
+    quo = [(x[:2], x.type, None if x.cue is None else x.cue[:2], c) for x, c in zip(pred.quotes, q.clusters)]
+    cue = [(x[:2], None if x.cue is None else x.cue[:2]) for x in pred.quotes]  # what the cue matching reads
     matchings = [(m, ent) for m in (*ents.schemes.values(), *ents.within_label.values(), ents.seqeval)] + \
         [(m, quo) for m in (q.matching, q.cue, q.speaker)] + [(al.cues, cue)]
     per_pred = [sorted(zip(content, m.pred, m.pred_gold), key=repr) for m, content in matchings]

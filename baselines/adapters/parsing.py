@@ -349,10 +349,10 @@ def reply_items(obj: Any, passage: str, offset: int, mapper: LabelMapper, warnin
         warnings.append(f"{where}{what}: not found in the text, kept as a text span: {span.text[:60]!r}")
         return {"text": span.text}
 
-    out_entities = [{**placed(e.span, f"entities[{k}]"), "label": e.label} for k, e in enumerate(grounded.entities)]
+    out_entities = [{**placed(e, f"entities[{k}]"), "label": e.label} for k, e in enumerate(grounded.entities)]
     out_quotes = []
     for k, (q, raw) in enumerate(zip(grounded.quotes, quotes)):
-        out = placed(q.span, f"quotes[{k}]")
+        out = placed(q, f"quotes[{k}]")
         if q.type is not None:
             out["type"] = q.type
         if q.cue is not None:

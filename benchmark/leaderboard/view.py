@@ -37,8 +37,8 @@ def document_view(al: Any, doc: Any) -> dict[str, Any]:
     entities = []
     for j, e in enumerate(al.prediction.entities):
         i = strict.pred_gold[j]
-        same = i is not None and (doc.entities[i].start, doc.entities[i].end) == (e.span.start, e.span.end)
-        entities.append({"start": e.span.start, "end": e.span.end, "text": e.span.text, "label": e.label,
+        same = i is not None and (doc.entities[i].start, doc.entities[i].end) == (e.start, e.end)
+        entities.append({"start": e.start, "end": e.end, "text": e.text, "label": e.label,
                          "status": _entity_status(strict.pred[j], same), "gold": i})
     q = al.quotes
     quotes = []
@@ -46,7 +46,7 @@ def document_view(al: Any, doc: Any) -> dict[str, Any]:
         cue = pq.cue
         cluster = q.clusters[j]
         quotes.append({
-            "start": pq.span.start, "end": pq.span.end, "text": pq.span.text, "type": pq.type,
+            "start": pq.start, "end": pq.end, "text": pq.text, "type": pq.type,
             "match": q.matching.pred[j], "gold": q.matching.pred_gold[j],
             "cue": None if cue is None else {"start": cue.start, "end": cue.end, "text": cue.text},
             "cue_status": q.cue.pred[j],

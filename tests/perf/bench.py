@@ -50,7 +50,8 @@ def cold_cli(runs: int) -> None:
     f = tmp / "p.jsonl"
     f.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in predictions_from_gold(load_gold())),
                  encoding="utf-8")
-    isnad = shutil.which("isnad")
+    beside = Path(sys.executable).with_name("isnad")  # the install this interpreter runs, not PATH's
+    isnad = str(beside) if beside.exists() else shutil.which("isnad")
     mine, theirs = [], []
     for _ in range(runs):  # alternated, so that a noisy moment falls on both sides of the ratio
         mine += times_of(lambda: subprocess.run([isnad, "score", str(f), "--json", "--bootstrap", "0"],
