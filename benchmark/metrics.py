@@ -80,9 +80,9 @@ class GoldIndex:
         ranges = []
         for s in self.doc.sentences:
             first = len(starts)
-            for a, b in token_spans(self.doc.text, s.start, s.end):
-                starts.append(a)
-                ends.append(b)
+            spans = token_spans(self.doc.text, s.start, s.end)
+            starts += [a for a, _ in spans]
+            ends += [b for _, b in spans]
             ranges.append((first, len(starts)))
         return starts, ends, ranges
 
@@ -90,6 +90,11 @@ class GoldIndex:
     def chunks(self) -> list[tuple | None]:
         """The seqeval chunk of each gold entity (:func:`project`)."""
         return project(self, [(s, e, lab) for (s, e), lab in zip(self.entities, self.labels)])
+
+    @cached_property
+    def chunk_index(self) -> dict[tuple, int]:
+        """Each gold chunk's entity."""
+        return {c: i for i, c in enumerate(self.chunks) if c is not None}
 
     @cached_property
     def mentions(self) -> list[tuple[int, int, str]]:
@@ -176,9 +181,10 @@ def entity_matchings(gold: list[tuple[int, int]], gold_labels: list[str], pred: 
 
     strict, exact = walk([a and b for a, b in zip(same_span, same_label)]), walk(same_span)
     typed, within = walk(same_label), walk(same_span, same_label)
+    one_label = matching(within, "INC")
     return ({"strict": matching(strict, "INC"), "exact": matching(exact, "INC"), "partial": matching(exact, "PAR"),
              "type": matching(typed, "INC")},
-            {"strict": matching(within, "INC"), "exact": matching(within, "INC"), "partial": matching(within, "PAR"),
+            {"strict": one_label, "exact": one_label, "partial": matching(within, "PAR"),
              "type": matching([p for p in typed if p[2]], "INC")})
 
 
@@ -210,7 +216,7 @@ def seqeval_matching(gi: GoldIndex, chunks: list[tuple | None], grounded: list[b
     """Predicted chunks equal to a gold chunk are "correct", the other ones "false_alarm", the
     gold chunks left "missed"; a span that keeps no token is "hidden" (seqeval never sees it),
     an ungrounded prediction a false alarm."""
-    gold_of = {c: i for i, c in enumerate(gi.chunks) if c is not None}
+    gold_of = gi.chunk_index
     pairs = [(gold_of[c], j, "correct") for j, c in enumerate(chunks) if c in gold_of]
     m = _matching(len(gi.chunks), len(chunks), pairs, "false_alarm", "missed")
     return m._replace(pred=tuple("hidden" if c is None and ok else o for c, ok, o in zip(chunks, grounded, m.pred)),
