@@ -128,11 +128,19 @@ class GroundedQuote(NamedTuple):
 
 @dataclass(frozen=True)
 class GroundedDocument:
-    """A prediction with every span in the document (entities and quotes in input order)."""
+    """A prediction with every span in the document (entities and quotes in input order).
+    The entities are kept as plain tuples ``(start, end, label, how, text)``, which Python's
+    cyclic garbage collector stops tracking (a named tuple it tracks for good: a large
+    file's hundreds of thousands of them would lengthen every full collection);
+    ``entities`` reads them as :class:`GroundedEntity`."""
 
     document_id: str
-    entities: tuple[GroundedEntity, ...]
+    entity_rows: tuple[tuple, ...]
     quotes: tuple[GroundedQuote, ...]
+
+    @property
+    def entities(self) -> tuple[GroundedEntity, ...]:
+        return tuple(map(GroundedEntity._make, self.entity_rows))
 
     def ungrounded(self) -> list[dict]:
         """The text spans that could not be found, in input order, with their field."""
@@ -212,7 +220,7 @@ def ground_document(document_text: str, pred: PredictionDocument) -> GroundedDoc
     quotes = _place(document_text, list(pred.quotes))
     return GroundedDocument(
         pred.document_id,
-        tuple(GroundedEntity(s.start, s.end, e.label.value, s.how, s.text) for s, e in zip(entities, pred.entities)),
+        tuple((s.start, s.end, e.label.value, s.how, s.text) for s, e in zip(entities, pred.entities)),
         tuple(GroundedQuote(s.start, s.end, q.type.value if q.type else None,
                             _near(document_text, q.cue, s) if q.cue is not None else None, q.speaker, s.how, s.text)
               for s, q in zip(quotes, pred.quotes)))
