@@ -142,12 +142,19 @@ class GroundedDocument:
     def entities(self) -> tuple[GroundedEntity, ...]:
         return tuple(map(GroundedEntity._make, self.entity_rows))
 
+    def spans(self) -> list[tuple[str, str, str | None]]:
+        """Every span's field, how it was grounded and its text as given, in input order."""
+        out = [(f"entities[{i}]", how, text) for i, (_, _, _, how, text) in enumerate(self.entity_rows)]
+        for i, q in enumerate(self.quotes):
+            out.append((f"quotes[{i}]", q.how, q.text))
+            if q.cue is not None:
+                out.append((f"quotes[{i}].cue", q.cue.how, q.cue.text))
+        return out
+
     def ungrounded(self) -> list[dict]:
         """The text spans that could not be found, in input order, with their field."""
-        out = [(f"entities[{i}]", e) for i, e in enumerate(self.entities)]
-        for i, q in enumerate(self.quotes):
-            out += [(f"quotes[{i}]", q)] + ([(f"quotes[{i}].cue", q.cue)] if q.cue is not None else [])
-        return [{"document_id": self.document_id, "field": f, "text": s.text} for f, s in out if s.how == "failed"]
+        return [{"document_id": self.document_id, "field": f, "text": text} for f, how, text in self.spans()
+                if how == "failed"]
 
 
 def _fixed(document_text: str, span: PredSpan) -> Span | None:

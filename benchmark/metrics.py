@@ -225,9 +225,12 @@ def seqeval_matching(gi: GoldIndex, chunks: list[tuple | None], grounded: list[b
 
 @dataclass(frozen=True)
 class EntityAlignment:
-    """``schemes``: strict, exact, partial and type; ``within_label``: the same schemes pairing
-    only entities of one label (the per-label figures); ``seqeval``: the chunks."""
+    """``spans`` and ``labels``: the predictions aligned; ``schemes``: strict, exact, partial
+    and type; ``within_label``: the same schemes pairing only entities of one label (the
+    per-label figures); ``seqeval``: the chunks."""
 
+    spans: tuple[tuple[int | None, int | None], ...]
+    labels: tuple[str, ...]
     schemes: dict[str, Matching]
     within_label: dict[str, Matching]
     seqeval: Matching
@@ -249,12 +252,12 @@ def entity_pairs(gold: list[tuple[int, int]], gold_labels: list[str], pred: list
 
 def align_entities(gi: GoldIndex, entities: Sequence) -> EntityAlignment:
     """Every scheme's matching (:func:`entity_matchings`) and the seqeval chunks (:func:`project`)."""
-    pred = [(e.start, e.end) for e in entities]
-    labels = [e.label for e in entities]
+    pred = tuple((e.start, e.end) for e in entities)
+    labels = tuple(e.label for e in entities)
     ranked = entity_pairs(gi.entities, gi.labels, pred, labels)
     chunks = project(gi, [(s, e, lab) for (s, e), lab in zip(pred, labels)])
-    return EntityAlignment(*entity_matchings(gi.entities, gi.labels, pred, labels, ranked),
-                           seqeval_matching(gi, chunks, [e.ok for e in entities]))
+    return EntityAlignment(pred, labels, *entity_matchings(gi.entities, gi.labels, pred, labels, ranked),
+                           seqeval_matching(gi, chunks, [s is not None for s, _ in pred]))
 
 
 # --- quotes, cues and speakers ----------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,15 +45,10 @@ class Scoring:
     @cached_property
     def grounding(self) -> dict[str, Any]:
         """How the text spans were grounded: counts, and the first ones that were not."""
-        how = [s.how for al in self.documents for s in _spans(al.prediction)]
+        how = Counter(h for al in self.documents for _, h, _ in al.prediction.spans())
         failed = [x for al in self.documents for x in al.prediction.ungrounded()]
-        return {"text_spans": len(how) - how.count("offsets"), "exact": how.count("exact"),
-                "normalized": how.count("normalized"), "failed": len(failed), "examples": failed[:10]}
-
-
-def _spans(pred: GroundedDocument) -> list:
-    return [*pred.entities, *pred.quotes] + \
-        [q.cue for q in pred.quotes if q.cue is not None]
+        return {"text_spans": sum(how.values()) - how["offsets"], "exact": how["exact"],
+                "normalized": how["normalized"], "failed": len(failed), "examples": failed[:10]}
 
 
 def _gold(gold: Gold | str | Path | None) -> Gold:

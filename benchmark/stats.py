@@ -157,7 +157,7 @@ def item_tallies(documents: Sequence[DocumentAlignment]) -> tuple[int, dict[Hash
     first = 0
     for al in documents:
         gi, pred = gold_index(al.gold), al.prediction
-        own = {"entities": [gi.item(e.start) for e in pred.entities],
+        own = {"entities": [gi.item(s) for s, _ in al.entities.spans],
                "quotes": [gi.item(x.start) for x in pred.quotes],
                "cues": [gi.item(x.cue.start if x.cue is not None else None) for x in pred.quotes]}
         gold = {"entities": gi.entity_items, "quotes": gi.quote_items, "cues": gi.cue_items}
@@ -177,9 +177,8 @@ def corpus_stats(documents: Sequence[DocumentAlignment]) -> Stats:
         figs = headline(al)
         for name, m in figs.items():
             count(counts, name, m)
-        labels = [e.label for e in al.prediction.entities]
         for s in ENTITY_SCHEMES:
-            count(counts, ("label", s), al.entities.within_label[s], labels, gold_index(al.gold).labels)
+            count(counts, ("label", s), al.entities.within_label[s], al.entities.labels, gold_index(al.gold).labels)
         gold_types = [x.type.value for x in al.gold.quotes]
         # per type: a prediction goes with the type of the gold quote it is matched with, else its own
         cats = [x.type if i is None else gold_types[i] for x, i in zip(al.prediction.quotes, al.quotes.matching.pred_gold)]

@@ -105,9 +105,8 @@ def corpus_scoring(n_sentences: int, runs: int) -> None:
     print(f"  corpus: {len(gold.documents)} documents, {len(y_true)} sentences, {n_tokens} tokens, "
           f"{n_ents} entities, {n_quotes} quotes; seqeval numbers equal: {same}")
     true = [[{"label": m.label.value, "start": m.start, "end": m.end - 1} for m in d.entities] for d in gold.documents]
-    # nervaluate's outcome depends on the order of the predictions; ours does not (it
-    # sorts by start, end, label), so the reference gets them in that order, as in the
-    # oracle tests
+    # nervaluate's outcome depends on the order of the predictions where they crowd (ours
+    # never does); it gets them by start, end and label
     pred = [sorted(({"label": e["label"], "start": e["start"], "end": e["end"] - 1} for e in p["entities"]),
                    key=lambda x: (x["start"], x["end"], x["label"])) for p in preds]
     t = time.perf_counter()
@@ -115,11 +114,11 @@ def corpus_scoring(n_sentences: int, runs: int) -> None:
     nv_time = time.perf_counter() - t
     strict_same = abs(nv["overall"]["strict"].f1 - report["entities"]["strict"]["f1"]) < 1e-12
     row("all metrics, 1x corpus (no bootstrap)", f"{times[1]:.2f}s", f"{ref:.2f}s", f"{times[1] / ref:.3f}",
-        "< 0.1 of seqeval strict classification_report")
+        "<= 0.3 of seqeval strict classification_report")
     row("  first call (the gold's indexes built)", f"{first:.2f}s", f"{ref:.2f}s", f"{first / ref:.3f}",
         "(for reference: a one-shot `isnad score` pays this)")
     row("  nervaluate evaluate, same spans", f"{times[1]:.2f}s", f"{nv_time:.2f}s", f"{times[1] / nv_time:.3f}",
-        f"(for reference; strict F1 equal: {strict_same})")
+        f"(for reference; strict F1 equal: {strict_same}, as crowded spans differ)")
     row("all metrics, 2x corpus against 1x", f"{times[2]:.2f}s", f"{times[1]:.2f}s", f"{times[2] / times[1]:.2f}",
         "<= 2.2 (linear)")
 
@@ -143,8 +142,33 @@ def memory(n_sentences: int) -> None:
             "built = peak_mb(); score(p, g, bootstrap=0); print(built, peak_mb())") % (str(HERE), n_sentences)
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
     built, peak = float(out[-2]), float(out[-1])
-    row("peak RSS, 1x corpus scoring", f"{peak:.0f} MB", "1024 MB", f"{peak / 1024:.2f}",
-        f"< 1 GB (of which gold + predictions built: {built:.0f} MB; scoring adds {peak - built:.0f} MB)")
+    row("peak RSS, 1x corpus scoring", f"{peak:.0f} MB", "600 MB", f"{peak / 600:.2f}",
+        f"< 600 MB (of which gold + predictions built: {built:.0f} MB; scoring adds {peak - built:.0f} MB)")
+
+
+def many_entities(n: int) -> None:
+    """A file of one line, the article with ``n`` predicted entities (gold ones and random
+    ones, compact JSON), scored with the default bootstrap in a fresh process."""
+    import random
+
+    from benchmark import load_gold
+
+    doc = load_gold().documents[0]
+    rng = random.Random(5)
+    gold = [(m.start, m.end, m.label.value) for m in doc.entities]
+    ents = []
+    for k in range(n):
+        s = rng.randrange(len(doc.text) - 13)
+        start, end, label = gold[k % len(gold)] if k % 3 else (s, s + rng.randint(1, 12), rng.choice(["PER", "GPE"]))
+        ents.append({"start": start, "end": end, "label": label})
+    f = Path(tempfile.mkdtemp()) / "many.jsonl"
+    f.write_text(json.dumps({"document_id": doc.id, "entities": ents, "quotes": []}, separators=(",", ":")) + "\n",
+                 encoding="utf-8")
+    code = ("import resource\n" + _PEAK_RSS_MB +
+            "from benchmark.scoring import score; score(%r); print(peak_mb())") % str(f)
+    peak = float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()[-1])
+    row(f"peak RSS, {n:,} entities in one file", f"{peak:.0f} MB", "500 MB", f"{peak / 500:.2f}",
+        f"< 500 MB (`score` of a {f.stat().st_size / 1e6:.1f} MB line, 1,000 resamples)")
 
 
 def bootstrap(runs: int) -> None:
@@ -246,6 +270,7 @@ def main() -> None:
     cold_cli(9 if not args.quick else 3)
     corpus_scoring(n, 5 if not args.quick else 1)
     memory(n)
+    many_entities(20_000 if args.quick else 200_000)
     bootstrap(runs)
     baselines(runs)
     leaderboard((50, 100) if args.quick else (500, 1000), 1 if args.quick else 3)
