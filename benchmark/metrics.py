@@ -10,7 +10,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import repeat
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 from .grounding import GroundedDocument, Span, normalize
@@ -169,23 +168,24 @@ def entity_matchings(gold: list[tuple[int, int]], gold_labels: list[str], pred: 
     the other ones (INC; partial: PAR); unpaired predictions are SPU, unpaired gold entities
     MIS. Exact and partial pair alike (only the name of a near pair differs); within one
     label, strict pairs as exact does, and type keeps its correct pairs only."""
-    same_span = [gold[i] == pred[j] for i, j in ranked]
-    same_label = [gold_labels[i] == pred_labels[j] for i, j in ranked]
+    pairs = [(i, j, gold[i] == pred[j], gold_labels[i] == pred_labels[j]) for i, j in ranked]
+    both = [(i, j, "COR") for i, j, span, label in pairs if span and label]
+    strict = one_to_one(both + [(i, j, "INC") for i, j, span, label in pairs if not (span and label)])
+    exact = one_to_one([(i, j, "COR") for i, j, span, _ in pairs if span] +
+                       [(i, j, "INC") for i, j, span, _ in pairs if not span])
+    typed = one_to_one([(i, j, "COR") for i, j, _, label in pairs if label] +
+                       [(i, j, "INC") for i, j, _, label in pairs if not label])
+    within = one_to_one(both + [(i, j, "INC") for i, j, span, label in pairs if label and not span])
 
-    def walk(good: list[bool], keep: list[bool] | None = None) -> list[tuple[int, int, bool]]:
-        pairs = [(i, j, g) for (i, j), g, k in zip(ranked, good, keep or repeat(True)) if k]
-        return one_to_one([p for p in pairs if p[2]] + [p for p in pairs if not p[2]])
+    def matching(kept: list[tuple[int, int, str]], near: str = "INC") -> Matching:
+        return _matching(len(gold), len(pred), kept if near == "INC" else
+                         [(i, j, near if o == "INC" else o) for i, j, o in kept], "SPU", "MIS")
 
-    def matching(pairs: list[tuple[int, int, bool]], near: str) -> Matching:
-        return _matching(len(gold), len(pred), [(i, j, "COR" if g else near) for i, j, g in pairs], "SPU", "MIS")
-
-    strict, exact = walk([a and b for a, b in zip(same_span, same_label)]), walk(same_span)
-    typed, within = walk(same_label), walk(same_span, same_label)
-    one_label = matching(within, "INC")
-    return ({"strict": matching(strict, "INC"), "exact": matching(exact, "INC"), "partial": matching(exact, "PAR"),
-             "type": matching(typed, "INC")},
+    one_label = matching(within)
+    return ({"strict": matching(strict), "exact": matching(exact), "partial": matching(exact, "PAR"),
+             "type": matching(typed)},
             {"strict": one_label, "exact": one_label, "partial": matching(within, "PAR"),
-             "type": matching([p for p in typed if p[2]], "INC")})
+             "type": matching([p for p in typed if p[2] == "COR"])})
 
 
 def project(gi: GoldIndex, spans: list[tuple[int | None, int | None, str]]) -> list[tuple | None]:
@@ -198,7 +198,7 @@ def project(gi: GoldIndex, spans: list[tuple[int | None, int | None, str]]) -> l
     out: list[tuple | None] = [None] * len(spans)
     sentence, after = -1, -1  # tokens up to `after` are taken in the current sentence
     for s, e, label, j in sorted((s, e, lab, j) for j, (s, e, lab) in enumerate(spans) if s is not None):
-        k = gi.item(s)
+        k = max(0, bisect_right(gi.starts, s) - 1)  # the sentence, as GoldIndex.item
         if k >= len(ranges):
             continue
         if k != sentence:
