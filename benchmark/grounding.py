@@ -1,19 +1,7 @@
 """Grounding text-only predictions in the document's text: text → half-open offsets.
 
 The one grounding of the project: the scorer, ``isnad validate`` and both adapters use it. It
-reads only the document's text, never its annotations. Rules:
-
-* A text is found exactly; failing that, under Arabic normalization ``ar-v1`` (diacritics and
-  tatweel removed, أ إ آ ٱ → ا, ى → ي, ة → ه, each run of whitespace one space, quotation
-  marks and whitespace enclosing the searched text ignored), mapped back to the original.
-* A span with an ``occurrence`` takes that occurrence (0-based, overlapping ones counted).
-* Entities (and quotes) without one are placed longest text first, at whole-word
-  occurrences (proclitics و ف ب ل ك allowed before the first word) before the others, never
-  overlapping one of their kind already placed; the k-th listing of a text takes its k-th
-  free occurrence.
-* A cue without one is placed at its occurrence nearest its quote (the distance between the
-  two spans, 0 when they overlap; ties to the earlier); its first occurrence when the quote
-  was not found.
+reads only the document's text, never its annotations (the rules: README, "Text spans").
 """
 
 from __future__ import annotations
@@ -54,7 +42,8 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def normalize(text: str) -> str:
-    """Arabic normalization ``ar-v1`` of a string, enclosing quotation marks and spaces removed.
+    """Arabic normalization ``ar-v1``: diacritics and tatweel removed, أ إ آ ٱ → ا, ى → ي,
+    ة → ه, each run of whitespace one space, enclosing quotation marks and spaces removed.
 
     >>> normalize('«وزيرُ الخارجيّة»') == normalize('وزير الخارجية')
     True
@@ -69,9 +58,9 @@ def _normalized_document(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def find(document_text: str, text: str) -> tuple[list[tuple[int, int]], str]:
-    """Every occurrence ``(start, end)`` of ``text``, and how they were found: "exact", else
-    "normalized" (the span then takes along the marks that follow its last letter), else
-    "failed" (no occurrence)."""
+    """Every occurrence ``(start, end)`` of ``text`` (overlapping ones included), and how they
+    were found: "exact", else "normalized" under :func:`normalize` (the span then takes along
+    the marks that follow its last letter), else "failed" (no occurrence)."""
     hits = occurrences(document_text, text)
     if hits:
         return [(h, h + len(text)) for h in hits], "exact"
@@ -161,61 +150,52 @@ def _fixed(document_text: str, span: PredSpan) -> Span | None:
     """The span of offsets, or of a text with an occurrence; None for a text to be placed."""
     if span.start is not None:
         return Span(span.start, span.end)
-    if span.occurrence is None:
-        return None
-    hits, how = find(document_text, span.text)
-    if span.occurrence < len(hits):
-        return Span(*hits[span.occurrence], how, span.text)
-    return Span(None, None, "failed", span.text)
+    return None if span.occurrence is None else ground(document_text, span.text, span.occurrence)
 
 
 def _place(document_text: str, spans: list[PredSpan]) -> list[Span]:
-    """Spans of one kind: fixed ones as given, the others placed (see the module docstring)."""
+    """Spans of one kind: fixed ones as given; the others placed longest text first, at
+    whole-word occurrences (:func:`~benchmark.text.is_whole_words`) before the others, never
+    overlapping a span of the kind already placed, the k-th listing of a text at its k-th such
+    free occurrence in document order."""
     out = [_fixed(document_text, s) for s in spans]
     listings: dict[str, list[int]] = {}
     for i, s in enumerate(spans):
         if out[i] is None:
             listings.setdefault(s.text, []).append(i)
-    if not listings:
-        return out  # type: ignore[return-value]
-    taken = bytearray(len(document_text))  # 1 where a span of this kind is placed
-    for s in out:
+    taken = bytearray(len(document_text) if listings else 0)  # 1 where a span of this kind is placed
+    for s in out if listings else ():
         if s is not None and s.ok:
             taken[s.start:s.end] = b"\1" * (s.end - s.start)
     for text in sorted(listings, key=lambda t: (-len(t), t)):
         hits, how = find(document_text, text)
         whole = [is_whole_words(document_text, *h) for h in hits]
-        want = listings[text]
         chosen: list[tuple[int, int]] = []
         for h in [h for h, w in zip(hits, whole) if w] + [h for h, w in zip(hits, whole) if not w]:
-            if len(chosen) == len(want):
-                break
-            if taken.find(1, *h) < 0:  # free (this also keeps the chosen ones apart)
+            if len(chosen) < len(listings[text]) and taken.find(1, *h) < 0:  # free (also of the chosen ones)
                 chosen.append(h)
                 taken[h[0]:h[1]] = b"\1" * (h[1] - h[0])
-        chosen.sort()  # the listings take them in document order
-        for k, i in enumerate(want):
+        chosen.sort()
+        for k, i in enumerate(listings[text]):
             out[i] = Span(*chosen[k], how, text) if k < len(chosen) else Span(None, None, "failed", text)
     return out  # type: ignore[return-value]
 
 
-def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, a[0] - b[1], b[0] - a[1])
-
-
 def _near(document_text: str, cue: PredSpan, quote: Span) -> Span:
+    """A cue as given, else at its occurrence nearest its quote (the distance between the two
+    spans, 0 when they overlap; ties to the earlier), its first when the quote was not found."""
     fixed = _fixed(document_text, cue)
     if fixed is not None:
         return fixed
     hits, how = find(document_text, cue.text)
     if not hits:
         return Span(None, None, "failed", cue.text)
-    best = min(hits, key=lambda h: _distance(h, (quote.start, quote.end))) if quote.ok else hits[0]
+    best = min(hits, key=lambda h: max(0, h[0] - quote.end, quote.start - h[1])) if quote.ok else hits[0]
     return Span(*best, how, cue.text)
 
 
 def ground_document(document_text: str, pred: PredictionDocument) -> GroundedDocument:
-    """Offsets for every predicted span of one document (see the module docstring).
+    """Offsets for every predicted span of one document.
 
     >>> from benchmark.schema import PredictionDocument as P
     >>> g = ground_document("قال كيري: نعم. قال أيضا: لا", P.model_validate(

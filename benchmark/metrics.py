@@ -243,8 +243,7 @@ def entity_pairs(gold: list[tuple[int, int]], gold_labels: list[str], pred: list
     share at least one character and 1% of the gold entity's (nervaluate's minimum overlap,
     which only a gold entity of over 100 characters notices); an ungrounded prediction
     (None offsets) pairs with nothing."""
-    ok = [j for j, p in enumerate(pred) if p[0] is not None]
-    pairs = [(i, ok[j]) for i, j in overlapping_pairs(gold, [pred[j] for j in ok])]
+    pairs = overlapping_pairs(gold, pred)
     return rank(gold, pred, [(i, j) for i, j in pairs if 100 * (min(gold[i][1], pred[j][1]) - max(gold[i][0], pred[j][0]))
                              >= gold[i][1] - gold[i][0]],
                 lambda i, j: (gold_labels[i] != pred_labels[j], gold_labels[i], pred_labels[j]))
@@ -285,8 +284,7 @@ def overlap_matching(gold: list[tuple[int, int]], pred: list[tuple[int | None, i
     """Overlapping pairs, and the one-to-one matching of them best first (:func:`~benchmark.spans.rank`);
     outcomes "exact", "overlap", "false_alarm", "missed"; a prediction with no span (None)
     takes no part."""
-    ok = [j for j, p in enumerate(pred) if p is not None and p[0] is not None]
-    pairs = [(i, ok[j]) for i, j in overlapping_pairs(gold, [pred[j] for j in ok])]
+    pairs = overlapping_pairs(gold, pred)
     kept = [(i, j, "exact" if gold[i] == pred[j] else "overlap") for i, j in one_to_one(rank(gold, pred, pairs, tiebreak))]
     return pairs, _matching(len(gold), len(pred), kept, "false_alarm", "missed", [p is not None for p in pred])
 

@@ -12,16 +12,6 @@ class HasSpan(Protocol):
     end: int
 
 
-def overlaps(a: HasSpan, b: HasSpan) -> bool:
-    """True when the two half-open spans share at least one character."""
-    return a.start < b.end and b.start < a.end
-
-
-def overlap_length(a: HasSpan, b: HasSpan) -> int:
-    """Number of characters the two spans share (0 when disjoint)."""
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
-
-
 def first_overlap(spans: list[HasSpan]) -> tuple[HasSpan, HasSpan] | None:
     """The first pair of overlapping spans in start order, or None when all are disjoint."""
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
@@ -34,11 +24,11 @@ def first_overlap(spans: list[HasSpan]) -> tuple[HasSpan, HasSpan] | None:
 Pair = tuple[int, int]  # (gold index, prediction index)
 
 
-def overlapping_pairs(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]]) -> list[Pair]:
-    """Every ``(i, j)`` whose spans ``gold[i]`` and ``pred[j]`` (``(start, end)``) share a
-    character. A sweep (predictions by start, with a running maximum of ends) costs the output
-    plus O((n + m) log m), not n × m."""
-    keyed = sorted((p[0], p[1], j) for j, p in enumerate(pred))
+def overlapping_pairs(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int | None, int | None] | None]) -> list[Pair]:
+    """Every ``(i, j)`` whose spans ``gold[i]`` and ``pred[j]`` (``(start, end)``; None or a
+    None start: not placed, pairs with nothing) share a character. A sweep (predictions by
+    start, with a running maximum of ends) costs the output plus O((n + m) log m), not n × m."""
+    keyed = sorted((p[0], p[1], j) for j, p in enumerate(pred) if p is not None and p[0] is not None)
     starts = [k[0] for k in keyed]
     max_end, m = [], -1
     for _, e, _ in keyed:

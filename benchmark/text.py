@@ -75,56 +75,37 @@ def _trimmed(text: str, start: int, end: int) -> Segment | None:
 
 
 def split_sentences(text: str) -> list[Segment]:
-    """Split a document into sentences.
-
-    Rules: the first line (up to the first newline) is the title sentence; the rest
-    is split after every ``.`` that is followed by ``,`` and whitespace (the seed's
-    paragraph joint) and at every line break. The period stays in its sentence, the
-    comma belongs to none.
-    Surrounding whitespace is trimmed; empty pieces are dropped.
+    """Split a document into sentences: the first line (up to the first newline) is the
+    title; the rest is cut after every ``.`` followed by ``,`` and whitespace (the seed's
+    paragraph joint; the comma belongs to no sentence) and at every line break. Pieces are
+    trimmed of whitespace; empty ones are dropped.
 
     >>> t = "Title \\n\\nA b., C d."
     >>> [t[s.start:s.end] for s in split_sentences(t)]
     ['Title', 'A b.', 'C d.']
     """
-    pieces: list[Segment] = []
     newline = text.find("\n")
-    body_start = 0
-    if newline >= 0:
-        title = _trimmed(text, 0, newline)
-        if title:
-            pieces.append(title)
-        body_start = newline + 1
-    cursor = body_start
-    for joint in _PARAGRAPH_JOIN.finditer(text, body_start):
-        cut = joint.start() + (1 if text[joint.start()] == "." else 0)
-        seg = _trimmed(text, cursor, cut)
-        if seg:
-            pieces.append(seg)
+    cuts = [(0, newline)] if newline >= 0 else []
+    cursor = newline + 1
+    for joint in _PARAGRAPH_JOIN.finditer(text, cursor):
+        cuts.append((cursor, joint.start() + (text[joint.start()] == ".")))
         cursor = joint.end()
-    seg = _trimmed(text, cursor, len(text))
-    if seg:
-        pieces.append(seg)
-    return pieces
-
-
-def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
-    """Tokens of ``text[start:end]`` with document offsets.
-
-    Whitespace separates tokens; every punctuation mark or quotation mark is a token of
-    its own; clitics are not split (``وقال`` is one token).
-
-    >>> t = 'وقال: "نعم (..) لا"'
-    >>> [t[s.start:s.end] for s in tokenize(t)]
-    ['وقال', ':', '"', 'نعم', '(', '.', '.', ')', 'لا', '"']
-    """
-    return [Segment(s, e) for s, e in token_spans(text, start, end)]
+    cuts.append((cursor, len(text)))
+    return [seg for a, b in cuts if (seg := _trimmed(text, a, b))]
 
 
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """:func:`tokenize` as ``(start, end)`` tuples: no object per token, for a whole corpus.
+    """The tokens of ``text[start:end]`` as ``(start, end)`` document offsets: whitespace
+    separates tokens, every punctuation or quotation mark is a token of its own, clitics are
+    not split (``وقال`` is one token).
 
-    >>> token_spans("ab, c")
-    [(0, 2), (2, 3), (4, 5)]
+    >>> t = 'وقال: "نعم (..) لا"'
+    >>> [t[a:b] for a, b in token_spans(t)]
+    ['وقال', ':', '"', 'نعم', '(', '.', '.', ')', 'لا', '"']
     """
     return [m.span() for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
+    """:func:`token_spans` as :class:`Segment` objects."""
+    return [Segment(s, e) for s, e in token_spans(text, start, end)]
