@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Iterable, NamedTuple, Sequence
 
-from .grounding import GroundedDocument, Span, normalize
+from .grounding import GroundedDocument, normalize
 from .schema import Document, PredSpeaker
 from .spans import Pair, one_to_one, overlapping_pairs, rank
 from .text import occurrences, token_spans
@@ -30,7 +30,6 @@ class Matching(NamedTuple):
     pred_gold: tuple[int | None, ...]
     gold: tuple[str | None, ...]
     gold_pred: tuple[int | None, ...]
-
 
 
 def _matching(n_gold: int, n_pred: int, pairs: Iterable[tuple[int, int, str]], unpaired_pred: str | None,
@@ -297,11 +296,6 @@ def _coverage(pairs: list[Pair], spans: list, other: list, side: int) -> tuple[f
     return tuple(best)
 
 
-def _cue_key(cue: Span | None) -> tuple:
-    """A cue as a sort key: none, then a grounded one by its span, then an ungrounded one."""
-    return (0, 0, 0) if cue is None else (1, cue.start, cue.end) if cue.ok else (2, 0, 0)
-
-
 def align_quotes(gi: GoldIndex, quotes: Sequence) -> QuoteAlignment:
     """The overlap matching of quotes, and on it the cues, the speakers and the proportional
     coverage. Among equal pairs (equal predicted spans of one gold quote) the best outcome
@@ -316,9 +310,9 @@ def align_quotes(gi: GoldIndex, quotes: Sequence) -> QuoteAlignment:
         return cue is not None and cue.ok and cue.start < gi.cues[i][1] and gi.cues[i][0] < cue.end
 
     def best(i: int, j: int) -> tuple:
-        q, g = quotes[j], doc.quotes[i]
-        return (q.type != g.type.value, not linked(i, j), clusters[j] != g.speaker,
-                q.type or "", _cue_key(q.cue), clusters[j] or "")
+        q, g, cue = quotes[j], doc.quotes[i], quotes[j].cue
+        return (q.type != g.type.value, not linked(i, j), clusters[j] != g.speaker, q.type or "",
+                (0, 0, 0) if cue is None else (1, cue.start, cue.end) if cue.ok else (2, 0, 0), clusters[j] or "")
 
     pairs, m = overlap_matching(gi.quotes, pred, best)
     cue_pred = [None if q.cue is None else "right" if i is not None and linked(i, j) else "wrong"

@@ -114,52 +114,33 @@ class Report:
 
         console = console or terminal()
         d = self._data
+        e, q, a, g = d["entities"], d["quotes"], d["attribution"], d["grounding"]
 
-        def row(t: Table, name: str, fig: dict) -> None:
-            cells = [f"{fig[k]:.3f}" for k in ("precision", "recall", "f1")]
-            if "ci" in fig:
-                lo, hi = fig["ci"]["f1"]
-                cells.append(f"[{lo:.3f}, {hi:.3f}]")
-            else:
-                cells.append("")
-            t.add_row(name, *cells)
-
-        def table(title: str) -> Table:
+        def table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
             t = Table(title=title, title_justify="left")
-            t.add_column("metric")
-            for k in ("P", "R", "F1", "F1 95% CI"):
-                t.add_column(k, justify="right")
-            return t
+            for c in columns:
+                t.add_column(c, justify="left" if c in ("metric", "kind") else "right")
+            for r in rows:
+                t.add_row(*r)
+            console.print(t)
 
-        t = table("Entities")
-        for k in ("strict", "exact", "partial", "type", "seqeval"):
-            row(t, k, d["entities"][k])
-        for lab, figs in d["entities"]["per_label"].items():
-            row(t, f"  {lab} strict", figs["strict"])
-        console.print(t)
-        t = table("Quotes")
-        for k in ("exact", "exact_typed", "overlap", "proportional"):
-            row(t, k, d["quotes"][k])
-        for typ, figs in d["quotes"]["per_type"].items():
-            row(t, f"  {typ} overlap", figs["overlap"])
-        for k in ("exact", "overlap", "linked"):
-            row(t, f"cue {k}", d["cues"][k])
-        console.print(t)
-        t = table("Attribution")
-        a = d["attribution"]
-        row(t, "end_to_end", a["end_to_end"])
-        console.print(t)
-        t = Table(title="Attribution by speaker kind", title_justify="left")
-        for c in ("kind", "recall", "accuracy on matched", "correct", "matched", "gold"):
-            t.add_column(c, justify="left" if c == "kind" else "right")
-        for k, v in a["per_speaker_kind"].items():
-            t.add_row(k, f"{v['recall']:.3f}", f"{v['accuracy_on_matched']:.3f}", str(v["correct"]),
-                      str(v["matched"]), str(v["gold"]))
-        console.print(t)
+        def figures(title: str, figs: list[tuple[str, dict]]) -> None:
+            table(title, ("metric", "P", "R", "F1", "F1 95% CI"),
+                  [(name, *(f"{fig[k]:.3f}" for k in ("precision", "recall", "f1")),
+                    "[{:.3f}, {:.3f}]".format(*fig["ci"]["f1"]) if "ci" in fig else "") for name, fig in figs])
+
+        figures("Entities", [(k, e[k]) for k in ("strict", "exact", "partial", "type", "seqeval")] +
+                [(f"  {lab} strict", figs["strict"]) for lab, figs in e["per_label"].items()])
+        figures("Quotes", [(k, q[k]) for k in ("exact", "exact_typed", "overlap", "proportional")] +
+                [(f"  {t} overlap", figs["overlap"]) for t, figs in q["per_type"].items()] +
+                [(f"cue {k}", d["cues"][k]) for k in ("exact", "overlap", "linked")])
+        figures("Attribution", [("end_to_end", a["end_to_end"])])
+        table("Attribution by speaker kind", ("kind", "recall", "accuracy on matched", "correct", "matched", "gold"),
+              [(k, f"{v['recall']:.3f}", f"{v['accuracy_on_matched']:.3f}", str(v["correct"]), str(v["matched"]),
+                str(v["gold"])) for k, v in a["per_speaker_kind"].items()])
         console.print(f"accuracy on matched quotes: {a['accuracy_on_matched']:.3f} "
                       f"({a['counts']['correct']}/{a['counts']['matched']}); "
                       f"unresolved speakers: {a['counts']['unresolved']}")
-        g = d["grounding"]
         console.print(f"grounding: {g['text_spans']} text-only spans, {g['exact']} exact, "
                       f"{g['normalized']} normalized, {g['failed']} failed (scored as false positives)")
         for ex in g["examples"]:
