@@ -17,7 +17,7 @@ from ..gold import Gold, load_gold
 from ..scoring import Scoring
 from ..transaction import JOURNAL, LOCK, commit, differs, lock, pending, recover
 from . import names
-from .submission import (MAX_PREDICTIONS_BYTES, META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size,
+from .submission import (META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size,
                          dump_meta, read_meta, slugify, submission_dir)
 
 LEADERBOARD = "leaderboard"
@@ -49,17 +49,17 @@ class Entry:
 
 def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
            given: tuple[SubmissionMeta, Path] | None = None) -> Entry:
-    from ..predictions import read_predictions
+    from .. import predictions
     from ..safeio import read_bytes
     from ..scoring import align, build_report
     from .view import system_view
 
     folder = lb / "submissions" / slug
     meta, pred_path = given if given else (read_meta(folder / META_FILE), folder / PREDICTIONS_FILE)
-    raw = read_bytes(pred_path, MAX_PREDICTIONS_BYTES, "a predictions file to submit" if given else
+    raw = read_bytes(pred_path, predictions.MAX_FILE_BYTES, predictions.WHAT if given else
                      "a submission's predictions file", follow_symlinks=given is not None)
     sha = hashlib.sha256(raw).hexdigest()
-    scoring = align(read_predictions(pred_path, gold), gold)
+    scoring = align(predictions.read_predictions(pred_path, gold), gold)
     # the submission's metadata goes into its result, so an edit to it shows in `check`
     stored = {"predictions_sha256": sha, "submission": meta.model_dump(mode="json", exclude_none=True)}
     result = None
@@ -387,6 +387,7 @@ def _check_names(incoming: dict[str, tuple[SubmissionMeta, Path]], stored: dict[
 def submit_many(root: Path, items: list[tuple[Path, SubmissionMeta]], *, replace: bool = False,
                 gold: Gold | None = None, baselines: Collection[str] = ()) -> list[str]:
     """:func:`submit` for several submissions at once, with a single rebuild (all or nothing)."""
+    from .. import predictions as preds
     from ..safeio import read_bytes
 
     gold = gold or load_gold()
@@ -402,7 +403,7 @@ def submit_many(root: Path, items: list[tuple[Path, SubmissionMeta]], *, replace
             check_size(predictions)
             incoming[slug] = (meta, predictions)
         _check_names(incoming, _stored_meta(lb, _slugs(lb)), baselines)
-        raw = {slug: read_bytes(path, MAX_PREDICTIONS_BYTES, "a predictions file to submit")
+        raw = {slug: read_bytes(path, preds.MAX_FILE_BYTES, preds.WHAT)
                for slug, (_, path) in incoming.items()}
         outputs = build_outputs(lb, gold, incoming=incoming)
         for slug, (_, path) in incoming.items():
