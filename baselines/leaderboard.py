@@ -19,6 +19,12 @@ def _slug(name: str, track: str) -> str:
     return name if track == "end-to-end" else f"{name}-{track}"
 
 
+def baseline_slugs() -> list[str]:
+    """The leaderboard entries of the project's baselines (each on both tracks): the only
+    entries marked baseline, and names no submission may take."""
+    return [_slug(name, track) for name, _ in list_baselines() for track in TRACKS]
+
+
 def run_baselines(root: Path, names: list[str] | None = None, gold: Gold | None = None) -> list[str]:
     """Predict with each baseline on both tracks and submit all of them in one rebuild.
     A submission's date is kept when it exists already, so reruns are byte-identical."""
@@ -39,4 +45,4 @@ def run_baselines(root: Path, names: list[str] | None = None, gold: Gold | None 
                 meta = SubmissionMeta(name=slug, authors=["isnad-bench developers"], track=track, date=date,
                                       baseline=True, description=descriptions[name])
                 items.append((path, meta))
-        return submit_many(root, items, replace=True, gold=gold)
+        return submit_many(root, items, replace=True, gold=gold, baselines=baseline_slugs())

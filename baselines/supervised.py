@@ -12,7 +12,6 @@ the generic tagger's label, neighbours); speakers come from the cue-rules linker
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -301,8 +300,11 @@ def load_sentence_rows(path: str | Path | None = None) -> list[dict]:
         from benchmark.gold import bundled_gold_dir
 
         path = bundled_gold_dir() / "data" / "sentences.jsonl"
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [json.loads(x) for x in lines if x.strip()]
+    from benchmark.gold import MAX_DOCUMENTS_BYTES
+    from benchmark.safeio import read_jsonl
+
+    return [row for _, row in read_jsonl(Path(path), MAX_DOCUMENTS_BYTES, "a gold sentences file",
+                                         line_limit=MAX_DOCUMENTS_BYTES)]
 
 
 @lru_cache(maxsize=2)

@@ -51,6 +51,7 @@ app = _App(add_completion=False, no_args_is_help=True, help="isnad-bench: Arabic
 gold_app = _App(no_args_is_help=True, help="Build and check the gold dataset.")
 app.add_typer(gold_app, name="gold")
 
+MAX_TEXT_BYTES = 16 * 1024 * 1024  # `predict --text-file`: an article is a few kilobytes
 RootOption = typer.Option(Path("."), "--root", metavar="DIR", help="Repository checkout to act on.")
 
 
@@ -157,8 +158,10 @@ def gold_export(out_dir: Path = typer.Argument(..., metavar="OUT_DIR", help="Fol
 GoldOption = typer.Option(None, "--gold", metavar="DIR",
                           help="Gold folder (holding data/documents.jsonl); the bundled gold by default.")
 PredictionsArgument = typer.Argument(..., metavar="FILE", help="Predictions JSONL file.")
-BootstrapOption = typer.Option(1000, "--bootstrap", min=0, metavar="N", help="Bootstrap resamples (0: no intervals).")
-SeedOption = typer.Option(12345, "--seed", metavar="SEED", help="Bootstrap seed.")
+MAX_RESAMPLES = 100_000
+BootstrapOption = typer.Option(1000, "--bootstrap", min=0, max=MAX_RESAMPLES, metavar="N",
+                               help="Bootstrap resamples (0: no intervals).")
+SeedOption = typer.Option(12345, "--seed", min=0, metavar="SEED", help="Bootstrap seed.")
 
 
 def _warn(warnings: list[str]) -> None:
@@ -217,7 +220,8 @@ def compare_cmd(a: Path = typer.Argument(..., metavar="A", help="Predictions JSO
                 b: Path = typer.Argument(..., metavar="B", help="Predictions JSONL file of system B."),
                 gold: Path = GoldOption,
                 json_out: bool = Flag("--json", "Print one JSON object instead of a table."),
-                bootstrap: int = typer.Option(1000, "--bootstrap", min=1, metavar="N", help="Bootstrap resamples."),
+                bootstrap: int = typer.Option(1000, "--bootstrap", min=1, max=MAX_RESAMPLES, metavar="N",
+                                              help="Bootstrap resamples."),
                 seed: int = SeedOption) -> None:
     """Paired bootstrap of A against B: each headline difference (A - B), its interval, p-value."""
     import json
@@ -322,10 +326,9 @@ def predict_cmd(name: str = ExtractorArgument,
     from baselines.registry import load_extractor
     from baselines.run import predict_text
 
-    try:
-        text = text_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IsnadError(f"cannot read: {exc}", file=str(text_file)) from None
+    from .safeio import read_text
+
+    text = read_text(text_file, MAX_TEXT_BYTES, "a text to predict on")
     extractor = load_extractor(name, **_adapter_options(label_map, base_url, api_key_env, concurrency,
                                                         cache_dir, timeout))
     pred = predict_text(extractor, text, doc_id or text_file.stem)
@@ -370,19 +373,24 @@ def evaluate_cmd(name: str = ExtractorArgument,
 
     What produced the score is recorded: in the JSON report's "extractor" key, and at the end of the signature.
     """
+    import json
+
     from baselines.registry import load_extractor
     from baselines.run import predict_gold
 
     from .gold import load_gold
     from .report import Report
     from .scoring import score
+    from .transaction import check_target, write_file
 
     g = load_gold(gold)
+    if out is not None:
+        check_target(out)  # before the extractor runs, which can take long
     extractor = load_extractor(name, **_adapter_options(label_map, base_url, api_key_env, concurrency,
                                                         cache_dir, timeout))
     preds = predict_gold(extractor, g, track)
     if out is not None:
-        _write_jsonl(out, preds)
+        write_file(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in preds).encode("utf-8"))
     data = score(preds, g, bootstrap=bootstrap, seed=seed).to_dict()
     part = getattr(extractor, "signature_part", None)
     if part:
@@ -393,17 +401,6 @@ def evaluate_cmd(name: str = ExtractorArgument,
     _show(Report(data), json_out)
     if not json_out and len(data["extractor"]) > 1:
         typer.echo("extractor: " + ", ".join(f"{k}={v}" for k, v in data["extractor"].items()))
-
-
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    import json
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    os.replace(tmp, path)
 
 
 leaderboard_app = _App(no_args_is_help=True, help="Generate and check the leaderboard from its submissions.")
@@ -420,7 +417,8 @@ def submit_cmd(file: Path = PredictionsArgument,
                description: str = typer.Option("", "--description", metavar="TEXT", help="One or two sentences."),
                track: str = typer.Option("end-to-end", "--track", metavar="TRACK", help="end-to-end or gold-quotes."),
                date: str = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date of the predictions (today by default)."),
-               baseline: bool = Flag("--baseline", "Mark the entry as a baseline."),
+               baseline: bool = Flag("--baseline", "Mark the entry as a baseline (the project's baselines only; "
+                                               "`isnad baselines run` submits them)."),
                replace: bool = Flag("--replace", "Overwrite a submission of the same slug."),
                root: Path = RootOption) -> None:
     """Validate, score and add a submission, then rebuild the leaderboard (all or nothing)."""
@@ -437,7 +435,9 @@ def submit_cmd(file: Path = PredictionsArgument,
         err = exc.errors()[0]
         raise IsnadError(err["msg"].removeprefix("Value error, "),
                          field="--" + str(err["loc"][0]) if err["loc"] else None) from None
-    slug = submit(root, file, meta, replace=replace)
+    from baselines.leaderboard import baseline_slugs
+
+    slug = submit(root, file, meta, replace=replace, baselines=baseline_slugs())
     typer.echo(f"submitted {slug}: leaderboard/submissions/{slug}/ and the generated files are updated")
 
 
@@ -454,9 +454,11 @@ def leaderboard_build(root: Path = RootOption) -> None:
 @reports_errors
 def leaderboard_check(root: Path = RootOption) -> None:
     """Exit 1 naming each generated file that differs from what the submissions generate."""
+    from baselines.leaderboard import baseline_slugs
+
     from .leaderboard import check
 
-    _report_problems(check(root), "leaderboard is up to date")
+    _report_problems(check(root, baselines=baseline_slugs()), "leaderboard is up to date")
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m benchmark`

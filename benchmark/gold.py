@@ -67,9 +67,14 @@ def _parse(path: str, sha256: str) -> tuple[Document, ...]:
 
 
 def _load(root: Path) -> Gold:
+    from .transaction import JOURNAL, PLAN
+
     path = root / DOCUMENTS_FILE
     if not path.is_file():
         raise IsnadError("no compiled gold here (run `isnad gold build`)", file=str(path))
+    if (root / JOURNAL / PLAN).exists():  # a build stopped half-way: some files new, some old
+        raise IsnadError("a gold build was stopped half-way: run `isnad gold build` to finish it "
+                         "(the gold is read only when it is whole)", file=str(root / JOURNAL))
     from .safeio import loads_object, read_bytes, read_text
 
     digest = hashlib.sha256(read_bytes(path, MAX_DOCUMENTS_BYTES, "a gold documents file")).hexdigest()

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -299,9 +298,11 @@ def _stored_meta(lb: Path, slugs: list[str]) -> dict[str, SubmissionMeta]:
     return {slug: read_meta(lb / "submissions" / slug / META_FILE) for slug in slugs}
 
 
-def check(root: Path, gold: Gold | None = None) -> list[str]:
+def check(root: Path, gold: Gold | None = None, baselines: Collection[str] = ()) -> list[str]:
     """Problems, each naming a file: what is committed differs from what would be generated,
-    a file that is not the leaderboard's, a link, a left-over journal, a README mark."""
+    a file that is not the leaderboard's, a link, a left-over journal, a README mark, a name
+    that reads like another's, an entry marked baseline that is not one of ``baselines``
+    (when given)."""
     lb = root / LEADERBOARD
     with _reading(lb):
         journal = pending(lb / JOURNAL)
@@ -315,7 +316,7 @@ def check(root: Path, gold: Gold | None = None) -> list[str]:
         except IsnadError as exc:
             if exc.file != str(root / "README.md"):
                 raise
-            return [f"README.md: {str(exc).removeprefix(exc.file + ':')}".replace(": :", ":")]
+            return [f"README.md:{exc.line}: {exc.message}" if exc.line else f"README.md: {exc.message}"]
         problems += [f"{LEADERBOARD}/{RESULTS}/{p.name}: no such submission (stale result)" for p in _stale_results(lb, outputs)]
         for rel, content in outputs.items():
             path = root / _target(rel)
@@ -329,7 +330,7 @@ def check(root: Path, gold: Gold | None = None) -> list[str]:
             if differs(path, dump_meta(meta).encode("utf-8")):
                 problems.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: not as `isnad submit` writes it "
                                 "(edited by hand? submit again with --replace)")
-        problems += _name_clashes(_stored_meta(lb, _slugs(lb)))
+        problems += _name_clashes(_stored_meta(lb, _slugs(lb)), baselines)
     return problems
 
 
@@ -344,10 +345,13 @@ def _reading(lb: Path):
         yield
 
 
-def _name_clashes(metas: dict[str, SubmissionMeta]) -> list[str]:
+def _name_clashes(metas: dict[str, SubmissionMeta], baselines: Collection[str]) -> list[str]:
     out = []
     items = sorted(metas.items())
     for i, (slug, meta) in enumerate(items):
+        if meta.baseline and baselines and slug not in baselines:
+            out.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: marked baseline, but not one of the "
+                       f"project's baselines ({', '.join(sorted(baselines))})")
         other = names.first_alike(meta.name, [(s, m.name) for s, m in items[:i]])
         if other:
             out.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: name {meta.name!r} reads like that of "
@@ -368,8 +372,10 @@ def submit(root: Path, predictions: Path, meta: SubmissionMeta, *, replace: bool
 
 def _check_names(incoming: dict[str, tuple[SubmissionMeta, Path]], stored: dict[str, SubmissionMeta],
                  baselines: Collection[str]) -> None:
-    """Refuse a name that reads like another entry's, or passes for a baseline."""
-    taken = [(s, m.name) for s, m in stored.items() if s not in incoming] + [(b, b) for b in baselines]
+    """Refuse a name that reads like another entry's, or passes for a baseline: only the
+    ``baselines`` are marked baseline (when given), and no other entry takes a baseline's
+    place, not even with ``replace``."""
+    held = set(baselines) | {s for s, m in stored.items() if m.baseline}
     for slug, (meta, _) in incoming.items():
         if meta.baseline and baselines and slug not in baselines:
             raise IsnadError(f"only the project's baselines ({', '.join(sorted(baselines))}) are marked baseline",
@@ -377,9 +383,13 @@ def _check_names(incoming: dict[str, tuple[SubmissionMeta, Path]], stored: dict[
         if not meta.baseline and names.uses_reserved_word(meta.name):
             raise IsnadError(f"the word {names.BASELINE_WORD!r} is reserved for the project's baselines; "
                              "choose a name without it", field="name")
-        others = [(s, n) for s, n in taken if s != slug] + [(s, m.name) for s, (m, _) in incoming.items() if s != slug]
-        alike = names.first_alike(meta.name, others)
-        if alike and not (meta.baseline and alike[0] == slug):
+        if not meta.baseline and slug in held:
+            raise IsnadError(f"{slug!r} is a baseline's entry: a submission cannot replace it; choose another name",
+                             field="name")
+        others = [(s, m.name) for s, m in stored.items() if s not in incoming] + [(b, b) for b in baselines] + \
+            [(s, m.name) for s, (m, _) in incoming.items()]
+        alike = names.first_alike(meta.name, [(s, n) for s, n in others if s != slug])
+        if alike:
             raise IsnadError(f"{meta.name!r} reads like the name of the entry {alike[0]!r} ({alike[1]!r}); "
                              "choose a name that reads differently", field="name")
 

@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from benchmark.errors import IsnadError
 from benchmark.gold import Gold
 from benchmark.gold import load_gold
+from benchmark.predictions import MAX_LINE_BYTES
+from benchmark.safeio import loads_object
 from benchmark.stats import HEADLINE
 from benchmark.schema import LABELS
 from benchmark.schema import QUOTE_TYPES
@@ -64,13 +66,14 @@ def _both(predictions, references):
 
 
 def _object(text, where):
+    """One JSON object, read by the rules of every JSON line the benchmark reads (no key given
+    twice, no NaN, at most one predictions line's size)."""
+    if len(text) > MAX_LINE_BYTES:
+        raise ValueError(f"{where}: {len(text)} characters, over the {MAX_LINE_BYTES} of one predictions line")
     try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"{where}: not valid JSON ({exc.msg} at character {exc.pos})") from None
-    if not isinstance(value, dict):
-        raise ValueError(f"{where}: a JSON {type(value).__name__}, not an object")
-    return value
+        return loads_object(text, where)
+    except IsnadError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _names(row):
