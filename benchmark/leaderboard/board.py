@@ -16,7 +16,7 @@ from ..gold import Gold, load_gold
 from ..scoring import Scoring
 from ..transaction import JOURNAL, LOCK, commit, differs, lock, pending, recover
 from . import names
-from .submission import (META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size,
+from .submission import (SLUG, META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size,
                          dump_meta, read_meta, slugify, submission_dir)
 
 LEADERBOARD = "leaderboard"
@@ -101,7 +101,9 @@ def _slugs(lb: Path, strict: bool = True) -> list[str]:
         try:
             if not p.is_dir() or p.is_symlink():
                 raise IsnadError("not a submission folder", file=str(p))
-            submission_dir(lb.parent, p.name)  # refuses a folder name that is not a slug
+            if not SLUG.match(p.name):
+                raise IsnadError("not a submission folder: its name is no slug (lower-case a-z, 0-9 and dashes)",
+                                 file=str(p))
         except IsnadError:
             if strict:
                 raise
@@ -132,15 +134,16 @@ def _rank(entries: list[Entry]) -> None:
 
 
 def entries(lb: Path, gold: Gold, use_cache: bool = True,
-            incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None) -> list[Entry]:
+            incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None, strict: bool = True) -> list[Entry]:
     """Score every submission under ``lb/submissions``, plus ``incoming`` ones (slug → meta
     and predictions file, replacing a stored one of the same slug), and rank them. With
-    ``use_cache`` a stored result's intervals are reused when everything else in it checks."""
+    ``use_cache`` a stored result's intervals are reused when everything else in it checks;
+    without ``strict`` a stray in ``submissions/`` is left out instead of refused."""
     from ..safeio import loads_object, read_text
 
     incoming = incoming or {}
     out = []
-    for slug in sorted(set(_slugs(lb)) | set(incoming)):
+    for slug in sorted(set(_slugs(lb, strict)) | set(incoming)):
         cached = None
         res = lb / RESULTS / f"{slug}.json"
         if use_cache and res.is_file() and not res.is_symlink():
@@ -154,12 +157,13 @@ def entries(lb: Path, gold: Gold, use_cache: bool = True,
 
 
 def build_outputs(lb: Path, gold: Gold | None = None, use_cache: bool = True,
-                  incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None) -> dict[str, str]:
-    """Every generated file of the leaderboard folder ``lb``, as ``{path relative to lb: text}``."""
+                  incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None, strict: bool = True) -> dict[str, str]:
+    """Every generated file of the leaderboard folder ``lb``, as ``{path relative to lb: text}``
+    (``use_cache``, ``incoming``, ``strict``: as for :func:`entries`)."""
     from .render import render_html, render_markdown
 
     gold = gold or load_gold()
-    ents = entries(lb, gold, use_cache, incoming)
+    ents = entries(lb, gold, use_cache, incoming, strict)
     out = {f"{RESULTS}/{e.slug}.json": json.dumps(e.result, ensure_ascii=False, indent=2) + "\n" for e in ents}
     out["README.md"] = render_markdown(ents, gold)
     out["index.html"] = render_html(ents, gold)
@@ -312,7 +316,7 @@ def check(root: Path, gold: Gold | None = None, baselines: Collection[str] = ())
         if any("symbolic link" in p for p in problems):
             return problems  # nothing is read through a link
         try:
-            outputs = build_outputs(lb, gold, use_cache=False)
+            outputs = build_outputs(lb, gold, use_cache=False, strict=False)  # strays are reported above
         except IsnadError as exc:
             if exc.file != str(root / "README.md"):
                 raise
@@ -325,12 +329,13 @@ def check(root: Path, gold: Gold | None = None, baselines: Collection[str] = ())
                 problems.append(f"{name}: missing (run `isnad leaderboard build`)")
             elif differs(path, content.encode("utf-8")):
                 problems.append(f"{name}: differs from what the submissions generate (run `isnad leaderboard build`)")
-        for slug, meta in _stored_meta(lb, _slugs(lb)).items():
+        stored = _stored_meta(lb, _slugs(lb, strict=False))
+        for slug, meta in stored.items():
             path = lb / "submissions" / slug / META_FILE
             if differs(path, dump_meta(meta).encode("utf-8")):
                 problems.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: not as `isnad submit` writes it "
                                 "(edited by hand? submit again with --replace)")
-        problems += _name_clashes(_stored_meta(lb, _slugs(lb)), baselines)
+        problems += _name_clashes(stored, baselines)
     return problems
 
 
@@ -339,7 +344,8 @@ def _reading(lb: Path):
     """Hold the lock while checking, when it can be had (a read-only checkout cannot take it)."""
     with ExitStack() as stack:
         try:
-            stack.enter_context(lock(lb, "the leaderboard"))
+            if lb.is_dir() and not lb.is_symlink():  # a link is reported, never locked through
+                stack.enter_context(lock(lb, "the leaderboard"))
         except OSError:
             pass
         yield
@@ -408,11 +414,12 @@ def submit_many(root: Path, items: list[tuple[Path, SubmissionMeta]], *, replace
             slug = slugify(meta.name)
             if slug in incoming:
                 raise IsnadError(f"two submissions share the slug {slug!r}", field="name")
-            if submission_dir(root, slug).exists() and not replace:
-                raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
             check_size(predictions)
             incoming[slug] = (meta, predictions)
         _check_names(incoming, _stored_meta(lb, _slugs(lb)), baselines)
+        for slug in incoming:
+            if submission_dir(root, slug).exists() and not replace:
+                raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
         raw = {slug: read_bytes(path, preds.MAX_FILE_BYTES, preds.WHAT)
                for slug, (_, path) in incoming.items()}
         outputs = build_outputs(lb, gold, incoming=incoming)

@@ -20,7 +20,7 @@ META_FILE = "submission.yaml"
 PREDICTIONS_FILE = "predictions.jsonl"
 MAX_META_BYTES = 64 * 1024  # a submission.yaml: a few hundred bytes in practice
 MAX_SLUG = 64
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class Track(str, Enum):
@@ -88,14 +88,14 @@ def slugify(name: str) -> str:
     """
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:MAX_SLUG].strip("-")
-    if not slug or not _SLUG.match(slug):
+    if not slug or not SLUG.match(slug):
         raise IsnadError(f"the name {name!r} gives no slug: use Latin letters or digits in it", field="name")
     return slug
 
 
 def submission_dir(root: Path, slug: str) -> Path:
     """``leaderboard/submissions/<slug>``, refusing any slug that could leave that folder."""
-    if not _SLUG.match(slug):
+    if not SLUG.match(slug):
         raise IsnadError(f"invalid slug {slug!r}", field="slug")
     base = (root / SUBMISSIONS).resolve()
     path = (base / slug).resolve()
