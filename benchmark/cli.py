@@ -52,6 +52,18 @@ gold_app = _App(no_args_is_help=True, help="Build and check the gold dataset.")
 app.add_typer(gold_app, name="gold")
 
 RootOption = typer.Option(Path("."), "--root", metavar="DIR", help="Repository checkout to act on.")
+REPOSITORY_PARTS = ("leaderboard", "gold")  # the folders that tell the benchmark's repository
+
+
+def repository(root: Path) -> Path:
+    """``root`` if it is the benchmark's repository (it holds ``leaderboard/`` and ``gold/``),
+    else an IsnadError: a command that writes or checks the leaderboard acts on the checkout,
+    never on a stray folder where it would start a leaderboard of its own."""
+    missing = [f"{part}/" for part in REPOSITORY_PARTS if not (root / part).is_dir()]
+    if missing:
+        raise IsnadError(f"not the isnad-bench repository (no {' and no '.join(missing)} in it); "
+                         "run in the repository or give --root DIR", file=str(root.resolve()))
+    return root
 
 
 def _one_line(text: str) -> str:
@@ -277,7 +289,7 @@ def baselines_run(names: list[str] = typer.Argument(None, metavar="NAME", help="
     """Run baselines on the gold, on both tracks, and submit them to the leaderboard."""
     from baselines.leaderboard import run_baselines
 
-    for slug in run_baselines(root, names or None):
+    for slug in run_baselines(repository(root), names or None):
         typer.echo(f"submitted {slug}")
 
 
@@ -426,6 +438,7 @@ def submit_cmd(file: Path = PredictionsArgument,
     """Validate, score and add a submission, then rebuild the leaderboard (all or nothing)."""
     import datetime
 
+    repository(root)
     from pydantic import ValidationError
 
     from .leaderboard import SubmissionMeta, submit
@@ -447,7 +460,7 @@ def leaderboard_build(root: Path = RootOption) -> None:
     """Regenerate leaderboard/results, README.md and index.html from leaderboard/submissions."""
     from .leaderboard import build
 
-    _report_changes(build(root), "leaderboard is up to date")
+    _report_changes(build(repository(root)), "leaderboard is up to date")
 
 
 @leaderboard_app.command("check")
@@ -456,7 +469,7 @@ def leaderboard_check(root: Path = RootOption) -> None:
     """Exit 1 naming each generated file that differs from what the submissions generate."""
     from .leaderboard import check
 
-    _report_problems(check(root), "leaderboard is up to date")
+    _report_problems(check(repository(root)), "leaderboard is up to date")
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m benchmark`
