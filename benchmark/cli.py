@@ -23,8 +23,24 @@ class _HelpIsAFlag:
         return option
 
 
+class _PlainArgument(typer.core.TyperArgument):
+    """An argument shown by its metavar alone, as click does: ``FILE`` in the usage line
+    (``[NAME]...`` when optional and repeatable), no ``<path>`` type beside it in the help."""
+
+    def display_type_rich(self, ctx) -> None:
+        return None
+
+    def get_usage_pieces(self, ctx) -> list[str]:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return [name + ("..." if self.nargs != 1 else "")]
+
+
 class _Command(_HelpIsAFlag, typer.core.TyperCommand):
-    pass
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # typer builds its own argument class: shown the plain way here
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = _PlainArgument
 
 
 class _Group(_HelpIsAFlag, typer.core.TyperGroup):
@@ -278,8 +294,10 @@ def baselines_list() -> None:
     """Each baseline with one line on what it does."""
     from baselines.registry import list_baselines
 
-    for name, description in list_baselines():
-        typer.echo(f"{name:12s} {description}")
+    rows = list_baselines()
+    width = max((len(name) for name, _ in rows), default=0)
+    for name, description in rows:
+        typer.echo(f"{name:{width}s}  {description}")
 
 
 @baselines_app.command("run")
