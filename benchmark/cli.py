@@ -456,11 +456,11 @@ def submit_cmd(file: Path = PredictionsArgument,
     """Validate, score and add a submission, then rebuild the leaderboard (all or nothing)."""
     import datetime
 
-    repository(root)
     from pydantic import ValidationError
 
     from .leaderboard import SubmissionMeta, submit
 
+    repository(root)
     try:
         meta = SubmissionMeta(name=name, authors=authors, url=url, description=description, track=track,
                               date=date or datetime.date.today().isoformat(), baseline=baseline)

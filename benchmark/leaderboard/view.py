@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from ..gold import Gold
+from ..schema import PredSpeaker
 from ..scoring import Scoring
 
 
@@ -28,7 +29,7 @@ def _entity_status(outcome: str, same_span: bool) -> str:
     return {"COR": "right", "SPU": "spurious"}.get(outcome) or ("label" if same_span else "boundary")
 
 
-def _speaker(given: Any, name: str | None, text: str) -> dict[str, str | None] | None:
+def _speaker(given: PredSpeaker | None, name: str | None, text: str) -> dict[str, str | None] | None:
     """A predicted speaker as the page shows it: what the system gave (a cluster id, the
     document's text at its span, or its text, in the order the scorer resolves them) and the
     name of the gold speaker it resolved to (None: to no one), or None when no speaker is given."""
