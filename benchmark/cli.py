@@ -23,8 +23,24 @@ class _HelpIsAFlag:
         return option
 
 
+class _PlainArgument(typer.core.TyperArgument):
+    """An argument shown by its metavar alone, as click does: ``FILE`` in the usage line
+    (``[NAME]...`` when optional and repeatable), no ``<path>`` type beside it in the help."""
+
+    def display_type_rich(self, ctx) -> None:
+        return None
+
+    def get_usage_pieces(self, ctx) -> list[str]:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return [name + ("..." if self.nargs != 1 else "")]
+
+
 class _Command(_HelpIsAFlag, typer.core.TyperCommand):
-    pass
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # typer builds its own argument class: shown the plain way here
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = _PlainArgument
 
 
 class _Group(_HelpIsAFlag, typer.core.TyperGroup):
@@ -53,6 +69,18 @@ app.add_typer(gold_app, name="gold")
 
 MAX_TEXT_BYTES = 16 * 1024 * 1024  # `predict --text-file`: an article is a few kilobytes
 RootOption = typer.Option(Path("."), "--root", metavar="DIR", help="Repository checkout to act on.")
+REPOSITORY_PARTS = ("leaderboard", "gold")  # the folders that tell the benchmark's repository
+
+
+def repository(root: Path) -> Path:
+    """``root`` if it is the benchmark's repository (it holds ``leaderboard/`` and ``gold/``),
+    else an IsnadError: a command that writes or checks the leaderboard acts on the checkout,
+    never on a stray folder where it would start a leaderboard of its own."""
+    missing = [f"{part}/" for part in REPOSITORY_PARTS if not (root / part).is_dir()]
+    if missing:
+        raise IsnadError(f"not the isnad-bench repository (no {' and no '.join(missing)} in it); "
+                         "run in the repository or give --root DIR", file=str(root.resolve()))
+    return root
 
 
 def _one_line(text: str) -> str:
@@ -270,8 +298,10 @@ def baselines_list() -> None:
     """Each baseline with one line on what it does."""
     from baselines.registry import list_baselines
 
-    for name, description in list_baselines():
-        typer.echo(f"{name:12s} {description}")
+    rows = list_baselines()
+    width = max((len(name) for name, _ in rows), default=0)
+    for name, description in rows:
+        typer.echo(f"{name:{width}s}  {description}")
 
 
 @baselines_app.command("run")
@@ -281,7 +311,7 @@ def baselines_run(names: list[str] = typer.Argument(None, metavar="NAME", help="
     """Run baselines on the gold, on both tracks, and submit them to the leaderboard."""
     from baselines.leaderboard import run_baselines
 
-    for slug in run_baselines(root, names or None):
+    for slug in run_baselines(repository(root), names or None):
         typer.echo(f"submitted {slug}")
 
 
@@ -426,8 +456,11 @@ def submit_cmd(file: Path = PredictionsArgument,
 
     from pydantic import ValidationError
 
+    from baselines.leaderboard import baseline_slugs
+
     from .leaderboard import SubmissionMeta, submit
 
+    repository(root)
     try:
         meta = SubmissionMeta(name=name, authors=authors, url=url, description=description, track=track,
                               date=date or datetime.date.today().isoformat(), baseline=baseline)
@@ -435,8 +468,6 @@ def submit_cmd(file: Path = PredictionsArgument,
         err = exc.errors()[0]
         raise IsnadError(err["msg"].removeprefix("Value error, "),
                          field="--" + str(err["loc"][0]) if err["loc"] else None) from None
-    from baselines.leaderboard import baseline_slugs
-
     slug = submit(root, file, meta, replace=replace, baselines=baseline_slugs())
     typer.echo(f"submitted {slug}: leaderboard/submissions/{slug}/ and the generated files are updated")
 
@@ -447,7 +478,7 @@ def leaderboard_build(root: Path = RootOption) -> None:
     """Regenerate leaderboard/results, README.md and index.html from leaderboard/submissions."""
     from .leaderboard import build
 
-    _report_changes(build(root), "leaderboard is up to date")
+    _report_changes(build(repository(root)), "leaderboard is up to date")
 
 
 @leaderboard_app.command("check")
@@ -458,7 +489,7 @@ def leaderboard_check(root: Path = RootOption) -> None:
 
     from .leaderboard import check
 
-    _report_problems(check(root, baselines=baseline_slugs()), "leaderboard is up to date")
+    _report_problems(check(repository(root), baselines=baseline_slugs()), "leaderboard is up to date")
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m benchmark`

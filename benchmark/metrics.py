@@ -2,8 +2,7 @@
 prediction: which prediction went with which gold element, and the outcome. Every count, the
 per-sentence statistics of the bootstrap and the leaderboard's error view come from it.
 
-See the README ("What is scored") for the rules in prose; /work/helpers/ALIGNMENT_API.md
-describes the alignment for the error view.
+See the README ("What is scored") for the rules in prose.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, NamedTuple, Sequence
 
-from .grounding import GroundedDocument, normalize
+from .grounding import GroundedDocument, Span, normalize
 from .schema import Document, PredSpeaker
 from .spans import Pair, one_to_one, overlapping_pairs, rank
 from .text import occurrences, token_spans
@@ -221,22 +220,25 @@ class EntityAlignment:
     seqeval: Matching
 
 
-def entity_pairs(gold: list[tuple[int, int]], pred: list[tuple[int | None, int | None]]) -> list[Pair]:
-    """The pairs that may match, best first (:func:`~benchmark.spans.rank`): entities that
+def entity_pairs(gold: list[tuple[int, int]], gold_labels: list[str], pred: list[tuple[int | None, int | None]],
+                 pred_labels: list[str]) -> list[Pair]:
+    """The pairs that may match, best first (:func:`~benchmark.spans.rank`; between equal
+    spans a prediction of the gold entity's label first, then by the labels): entities that
     share at least one character and 1% of the gold entity's (nervaluate's minimum overlap,
     which only a gold entity of over 100 characters notices); an ungrounded prediction
     (None offsets) pairs with nothing."""
     ok = [j for j, p in enumerate(pred) if p[0] is not None]
     pairs = [(i, ok[j]) for i, j in overlapping_pairs(gold, [pred[j] for j in ok])]
     return rank(gold, pred, [(i, j) for i, j in pairs if 100 * (min(gold[i][1], pred[j][1]) - max(gold[i][0], pred[j][0]))
-                             >= gold[i][1] - gold[i][0]])
+                             >= gold[i][1] - gold[i][0]],
+                lambda i, j: (gold_labels[i] != pred_labels[j], gold_labels[i], pred_labels[j]))
 
 
 def align_entities(gi: GoldIndex, entities: Sequence) -> EntityAlignment:
     """Every scheme's matching (:func:`entity_matching`) and the seqeval chunks (:func:`project`)."""
     pred = [(e.span.start, e.span.end) for e in entities]
     labels = [e.label for e in entities]
-    args = (gi.entities, gi.labels, pred, labels, entity_pairs(gi.entities, pred))
+    args = (gi.entities, gi.labels, pred, labels, entity_pairs(gi.entities, gi.labels, pred, labels))
     chunks = project(gi, [(s, e, lab) for (s, e), lab in zip(pred, labels)])
     return EntityAlignment({s: entity_matching(s, *args) for s in ENTITY_SCHEMES},
                            {s: entity_matching(s, *args, within_label=True) for s in ENTITY_SCHEMES},
@@ -246,28 +248,21 @@ def align_entities(gi: GoldIndex, entities: Sequence) -> EntityAlignment:
 # --- quotes, cues and speakers ----------------------------------------------------------------
 
 
-class Coverage(NamedTuple):
-    """The largest share of a span that one span of the other side covers (0.0: none), and
-    that span's index (None: none; the first on ties)."""
-
-    share: float
-    other: int | None
-
-
 @dataclass(frozen=True)
 class QuoteAlignment:
     """``matching``: "exact" (same span) or "overlap" pairs, "false_alarm", "missed".
     On the same pairs: ``cue`` (cues.linked) pred "right" / "wrong" / None (no cue), gold
     "right" / "wrong" / "missing"; ``speaker`` pred "correct" / "wrong", gold "correct" /
     "wrong" / "missed"; ``clusters``: each prediction's speaker resolved (None: unresolved).
-    ``pred_coverage`` / ``gold_coverage``: quotes.proportional."""
+    ``pred_coverage`` / ``gold_coverage``: quotes.proportional, the largest share of each
+    span that one span of the other side covers."""
 
     matching: Matching
     cue: Matching
     speaker: Matching
     clusters: tuple[str | None, ...]
-    pred_coverage: tuple[Coverage, ...]
-    gold_coverage: tuple[Coverage, ...]
+    pred_coverage: tuple[float, ...]
+    gold_coverage: tuple[float, ...]
 
 
 def overlap_matching(gold: list[tuple[int, int]], pred: list[tuple[int | None, int | None]],
@@ -282,20 +277,24 @@ def overlap_matching(gold: list[tuple[int, int]], pred: list[tuple[int | None, i
                             [p is not None for p in pred])
 
 
-def _coverage(pairs: list[Pair], spans: list, other: list, side: int) -> tuple[Coverage, ...]:
-    best = [Coverage(0.0, None)] * len(spans)
-    for pair in sorted(pairs, key=lambda ij: ij[1 - side]):  # the other side's index order: the first wins ties
+def _coverage(pairs: list[Pair], spans: list, other: list, side: int) -> tuple[float, ...]:
+    best = [0.0] * len(spans)
+    for pair in pairs:
         a, b = spans[pair[side]], other[pair[1 - side]]
-        share = (min(a[1], b[1]) - max(a[0], b[0])) / (a[1] - a[0])
-        if share > best[pair[side]].share:
-            best[pair[side]] = Coverage(share, pair[1 - side])
+        best[pair[side]] = max(best[pair[side]], (min(a[1], b[1]) - max(a[0], b[0])) / (a[1] - a[0]))
     return tuple(best)
+
+
+def _cue_key(cue: Span | None) -> tuple:
+    """A cue as a sort key: none, then a grounded one by its span, then an ungrounded one."""
+    return (0, 0, 0) if cue is None else (1, cue.start, cue.end) if cue.ok else (2, 0, 0)
 
 
 def align_quotes(gi: GoldIndex, quotes: Sequence) -> QuoteAlignment:
     """The overlap matching of quotes, and on it the cues, the speakers and the proportional
-    coverage. Among equal pairs (equal predictions of one gold quote) the best outcome goes
-    first: the gold quote's type, then a cue on its cue, then its speaker."""
+    coverage. Among equal pairs (equal predicted spans of one gold quote) the best outcome
+    goes first: the gold quote's type, then a cue on its cue, then its speaker; then the
+    type, the cue and the speaker's cluster decide, so that the order of the predictions never does."""
     doc = gi.doc
     pred = [(q.span.start, q.span.end) for q in quotes]
     clusters = tuple(gi.resolve(q.speaker) for q in quotes)
@@ -304,8 +303,12 @@ def align_quotes(gi: GoldIndex, quotes: Sequence) -> QuoteAlignment:
         cue = quotes[j].cue
         return cue is not None and cue.ok and cue.start < gi.cues[i][1] and gi.cues[i][0] < cue.end
 
-    pairs, m = overlap_matching(gi.quotes, pred, lambda i, j: (quotes[j].type != doc.quotes[i].type.value,
-                                                                not linked(i, j), clusters[j] != doc.quotes[i].speaker))
+    def best(i: int, j: int) -> tuple:
+        q, g = quotes[j], doc.quotes[i]
+        return (q.type != g.type.value, not linked(i, j), clusters[j] != g.speaker,
+                q.type or "", _cue_key(q.cue), clusters[j] or "")
+
+    pairs, m = overlap_matching(gi.quotes, pred, best)
     cue_pred = [None if q.cue is None else "right" if i is not None and linked(i, j) else "wrong"
                 for j, (q, i) in enumerate(zip(quotes, m.pred_gold))]
     cue_gold = ["missing" if j is None or cue_pred[j] is None else cue_pred[j] for j in m.gold_pred]
@@ -331,8 +334,16 @@ class DocumentAlignment:
 
 
 def align(doc: Document, pred: GroundedDocument) -> DocumentAlignment:
-    """Every metric's alignment of a grounded prediction with the gold document."""
+    """Every metric's alignment of a grounded prediction with the gold document. Between equal
+    cue spans, the cue of a quote that overlaps the gold cue's quote goes first, then by the
+    quotes' spans."""
     gi = gold_index(doc)
     cues = [None if q.cue is None else (q.cue.start, q.cue.end) for q in pred.quotes]
+    quotes = [(q.span.start, q.span.end) if q.span.ok else (-1, -1) for q in pred.quotes]
+
+    def by_quote(i: int, j: int) -> tuple:
+        (gs, ge), (ps, pe) = gi.quotes[i], quotes[j]
+        return not (ps < ge and gs < pe), ps, pe
+
     return DocumentAlignment(doc.id, pred, align_entities(gi, pred.entities), align_quotes(gi, pred.quotes),
-                             overlap_matching(gi.cues, cues)[1])
+                             overlap_matching(gi.cues, cues, by_quote)[1])

@@ -162,8 +162,7 @@ def headline_hits(al: DocumentAlignment, gi: GoldIndex) -> dict[str, Hits]:
     out["quotes.exact_typed"] = Hits(typed, exact.pred_items, [0.0 if j is None else typed[j] for j in q.matching.gold_pred],
                                      gi.quote_items)
     out["quotes.overlap"] = _hits(q.matching, OVERLAP, gi.quote_items, q_items)
-    out["quotes.proportional"] = Hits([c.share for c in q.pred_coverage], exact.pred_items,
-                                      [c.share for c in q.gold_coverage], gi.quote_items)
+    out["quotes.proportional"] = Hits(list(q.pred_coverage), exact.pred_items, list(q.gold_coverage), gi.quote_items)
     out["cues.exact"] = _hits(al.cues, EXACT, gi.cue_items, c_items)
     out["cues.overlap"] = _hits(al.cues, OVERLAP, gi.cue_items, c_items)
     out["cues.linked"] = _hits(q.cue, LINKED, gi.quote_items, q_items)

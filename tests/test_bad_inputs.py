@@ -38,9 +38,11 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture()
 def board(tmp_path) -> Path:
-    """A scratch repository holding a copy of the repository's leaderboard/."""
+    """A scratch repository holding a copy of the repository's leaderboard/ (and a gold/
+    folder: the leaderboard commands act on the benchmark's repository only)."""
     root = tmp_path / "repo"
     shutil.copytree(REPO / "leaderboard", root / "leaderboard")
+    (root / "gold").mkdir()
     return root
 
 
@@ -110,6 +112,7 @@ def _check_all(name: str, commands: dict[str, str], path: Path, tmp_path: Path) 
     for command in set(commands) & set(WRITERS):
         root = boards[command] = tmp_path / f"repo-{command}"
         shutil.copytree(REPO / "leaderboard", root / "leaderboard")
+        (root / "gold").mkdir()
     where = {c: path for c in commands}
     if "leaderboard-build" in commands:
         folder = boards["leaderboard-build"] / "leaderboard/submissions/bad-yaml"
@@ -119,7 +122,7 @@ def _check_all(name: str, commands: dict[str, str], path: Path, tmp_path: Path) 
         where["leaderboard-build"] = folder / "submission.yaml"
     if "gold-build" in commands:
         for part in ("gold", "seeds"):
-            shutil.copytree(REPO / part, boards["gold-build"] / part)
+            shutil.copytree(REPO / part, boards["gold-build"] / part, dirs_exist_ok=True)
         source = next((boards["gold-build"] / "gold/source").glob("*.yaml"))
         shutil.copy(path, source)
         where["gold-build"] = source
@@ -233,7 +236,7 @@ def test_html_and_path_names_are_kept_inside_and_escaped(board):
     assert r.returncode == 0, r.stderr
     slug = "img-src-x-onerror-alert-1-co"
     assert f"submitted {slug}" in r.stdout
-    assert sorted(p.name for p in board.iterdir()) == ["leaderboard"]
+    assert sorted(p.name for p in board.iterdir()) == ["gold", "leaderboard"]
     assert not (board.parent / "x").exists() and not (board.parent.parent / "x").exists()
     assert (board / "leaderboard/submissions" / slug / "predictions.jsonl").read_bytes() == \
         (CORPUS / "good.jsonl").read_bytes()

@@ -50,6 +50,7 @@ def repo(tmp_path) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(REPO / "leaderboard", root / "leaderboard")
     shutil.copy(REPO / "README.md", root / "README.md")
+    (root / "gold").mkdir()  # what tells the repository (the gold is the bundled one)
     assert isnad("leaderboard", "check", "--root", str(root)).returncode == 0
     return root
 

@@ -30,7 +30,8 @@ CASES = json.loads((Path(__file__).parent / "data" / "nervaluate_1.2_strategy_ca
 def matching(scheme, true, pred):
     """Our matching of spans ``(start, end, label)`` (half-open)."""
     g, p = [(s, e) for s, e, _ in true], [(s, e) for s, e, _ in pred]
-    return entity_matching(scheme, g, [x[2] for x in true], p, [x[2] for x in pred], entity_pairs(g, p))
+    gl, pl = [x[2] for x in true], [x[2] for x in pred]
+    return entity_matching(scheme, g, gl, p, pl, entity_pairs(g, gl, p, pl))
 
 
 def counts(m):
@@ -117,6 +118,8 @@ def test_equal_to_nervaluate_on_any_one_to_one_spans(true, pred, rnd):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(SMALL_SPAN, max_size=6, unique=True), st.lists(SMALL_SPAN, max_size=8), st.randoms(use_true_random=False))
 @example([(0, 5, "PER")], [(0, 10, "PER"), (0, 5, "PER")], random.Random(0))  # the order nervaluate depends on
+@example([(1, 2, "PER")], [(1, 2, "PER"), (1, 2, "GPE")], random.Random(0))  # exact: equal spans, the labels decide
+@example([(1, 2, "GPE"), (1, 2, "PER")], [(1, 2, "PER"), (1, 2, "GPE")], random.Random(0))
 def test_best_outcomes_first_never_depends_on_the_order(true, pred, rnd):
     """Crowded spans: shuffling the predictions moves no outcome (each prediction keeps its
     outcome and its gold partner), and no scheme counts fewer correct pairs than nervaluate
@@ -152,6 +155,11 @@ def test_ties_go_by_gold_start_then_prediction_start():
     # type: the same label first, even at a lower Jaccard
     m = matching("type", [(0, 10, "PER")], [(0, 10, "GPE"), (0, 4, "PER")])
     assert m.pred == ("SPU", "COR")
+    # exact: equal spans, both correct; the prediction of the gold label goes first, in either order
+    assert matching("exact", [(1, 2, "PER")], [(1, 2, "PER"), (1, 2, "GPE")]).pred == ("COR", "SPU")
+    assert matching("exact", [(1, 2, "PER")], [(1, 2, "GPE"), (1, 2, "PER")]).pred == ("SPU", "COR")
+    # then by the labels: of two labels, neither the gold one, the first in order
+    assert matching("exact", [(1, 2, "PER")], [(1, 2, "ORG"), (1, 2, "GPE")]).pred == ("SPU", "COR")
 
 
 # --- seqeval on the projection ---------------------------------------------------------------

@@ -72,3 +72,32 @@ def test_the_baselines_heading_shows_the_baselines_only(root):
     assert heading == "Baselines"
     rows = [line for line in block.splitlines() if line.startswith("| ") and not line.startswith("| System")]
     assert rows and all("(baseline)" in line for line in rows)
+
+
+def test_what_is_scored_states_the_rules_and_its_examples_hold(root):
+    from benchmark.goldbuild import compile_file
+    from benchmark.metrics import gold_index
+    from benchmark.schema import PredSpeaker
+
+    section = _readme(root).split("## What is scored", 1)[1].split("\n## ", 1)[0]
+    for rule in ("**Entity schemes, best outcomes first.**", "**seqeval projection.**", "**Quote matching.**",
+                 "**Speakers**", "**Text spans**", "`cues.linked`", "nervaluate 1.2"):
+        assert rule in section, rule
+    fixture = root / "tests" / "fixtures" / "second_article"
+    doc, _ = compile_file(fixture / "gold.yaml", fixture)
+    minister = re.search(r"«(\S+ \S+ (\S+))» resolves to the minister, not to the NORP of «(\S+)»", section)
+    assert minister and minister.group(2) == minister.group(3)
+    s = doc.text.index(minister.group(1))
+    assert gold_index(doc).resolve(PredSpeaker(start=s, end=s + len(minister.group(1)))) == "amina-musa"
+    assert any(m.text == minister.group(3) and m.label.value == "NORP" for m in doc.entities)
+
+
+def test_the_signature_shown_is_what_isnad_score_prints(root):
+    shown = re.findall(r"`(isnad:[^`]+)`", _readme(root))
+    assert shown
+    for sig in shown:
+        boot, seed = re.search(r"\|boot:(\d+)\|seed:(\d+)$", sig).groups()
+        r = CliRunner().invoke(app, ["score", str(root / "leaderboard/submissions/null/predictions.jsonl"),
+                                     "--json", "--bootstrap", boot, "--seed", seed])
+        assert r.exit_code == 0, r.output
+        assert json.loads(r.stdout)["signature"] == sig
