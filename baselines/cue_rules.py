@@ -7,13 +7,13 @@ The rules read the reporting clause of Arabic news prose::
 
 - **Cue**: a reporting verb of ``cues.txt`` (قال، أضاف، أكد/مؤكدا، دعا، شدد على ...).
 - **Subject** (VSO), right after the cue: a person; an organisation or a country that
-  agrees with the verb in gender (قالت روسيا, but in دعا روسيا إلى the masculine verb makes
-  روسيا its object); a title phrase with its modifiers, naming the person after it or set
+  agrees with the verb in gender (قالت تركيا, but in طالب تركيا بـ the masculine verb makes
+  تركيا its object); a title phrase with its modifiers, naming the person after it or set
   off by commas (apposition), or else resolved to the last person introduced with that
   title, or kept as a nominal speaker; a common speaker noun (مسؤول، مصادر); an unknown
   word that ends at a clause boundary (a name the lexicons do not know). A relative clause
   after the subject (، الذي ... ،) describes it and is skipped.
-- **Adjuncts** between the subject and the content (في مؤتمر صحافي، اليوم السبت، خلال ...)
+- **Adjuncts** between the subject and the content (في تصريح للصحفيين، أمس الأحد، خلال ...)
   are skipped, quoted names inside them («اجتماعات "..."») included. A mention inside an
   adjunct is never a speaker.
 - **Content**: a quotation after the subject or a colon is direct; after a complementizer
@@ -209,13 +209,14 @@ class _Reader:
         return None
 
     def _boundary(self, j: int, limit: int) -> bool:
-        """Token ``j`` may follow a subject: a clause boundary, a complementizer, a quotation
-        or a preposition opening an adjunct."""
+        """Token ``j`` may follow a subject: a clause boundary, a complementizer, a quotation,
+        a preposition opening an adjunct, or «قد» before the verb (الحكومة قد أعلنت)."""
         if j >= limit:
             return True
         t = self.toks[j]
         return (t.text in _CLAUSE_PUNCT or t.text in QUOTE_MARKS or self.complementizer_end(j) is not None
-                or bool(t.stem_set() & _words()["prepositions"]) or _prepositional(t) or t.norm in _ADVERBIALS)
+                or bool(t.stem_set() & _words()["prepositions"]) or _prepositional(t) or t.norm in _ADVERBIALS
+                or t.norm == "قد")
 
     def subject_after(self, k: int, cue: Cue) -> tuple[dict, int] | None:
         """The subject starting at token ``k`` right after a verb of ``cue``: its speaker span
@@ -274,14 +275,14 @@ class _Reader:
         modifiers (an office no list holds: «والي الولاية», «عميد الكلية») naming the person
         after it, or else, for a verb that reports a complementizer clause, the speaker itself."""
         toks = self.toks
+        if toks[k].norm.endswith(_ENCLITICS):
+            return None  # a noun with a possessive pronoun is an object (وتابع حديثه قائلا)
         j = k + 1
         while j < limit and j - k < 3 and not self._boundary(j, limit) and _name_like(toks[j]) \
                 and not toks[j].norm.startswith("ال") and toks[j].text[:1] != "و":
             j += 1
         if self._boundary(j, limit):
             return {"start": toks[k].start, "end": toks[j - 1].end}, j
-        if toks[k].norm.endswith(_ENCLITICS):
-            return None  # a noun with a possessive pronoun is an object (وتابع حديثه قائلا)
         j = modifiers_end(toks, k + 1, self.doc.mention_at)
         if j == k + 1:
             return None
@@ -329,10 +330,19 @@ class _Reader:
         for a in range(c - 3, lo - 1, -1):
             if toks[a].stem_set() & _KANA:
                 subject = self.subject_after(a + 1, hit.cue)
-                if subject is not None and all(t.text in _COMMAS for t in toks[subject[1]:c - 1]):
-                    return subject[0]
-                return None
+                if subject is None:
+                    return None
+                j = self.after_quoted_name(subject[1])
+                return subject[0] if all(t.text in _COMMAS for t in toks[j:c - 1]) else None
         return None
+
+    def after_quoted_name(self, j: int) -> int:
+        """The token after a short quotation opening at ``j`` (a quoted name after the noun
+        it names: «صحيفة "الأيام"»), else ``j``."""
+        mark = self.doc.mark_at.get(self.toks[j].start) if j < len(self.toks) else None
+        if mark is not None and self.doc.token_at(mark.close) - j - 1 <= _QUOTED_NAME:
+            return self.doc.token_at(mark.close) + 1
+        return j
 
     def overt_subject(self, k: int, hit: CueHit) -> bool:
         """A noun right after the finite verb that the rules cannot read: a subject is there,
@@ -341,7 +351,7 @@ class _Reader:
             return False
         t = self.toks[k]
         return k not in self.doc.mention_at and _name_like(t) and not t.norm.startswith("ال") \
-            and not self._boundary(k, self.doc.sentence_end(k))
+            and not t.norm.endswith(_ENCLITICS) and not self._boundary(k, self.doc.sentence_end(k))
 
     def speaker(self, hit: CueHit, k: int) -> tuple[dict | None, int]:
         """The speaker of the cue ``hit`` whose subject would start at token ``k``, and the
@@ -501,9 +511,8 @@ class CueRulesBaseline:
         medium = rd.subject_after(k, hit.cue)
         j = medium[1] if medium is not None else k
         while j < limit:
-            mark = doc.mark_at.get(toks[j].start)
-            if mark is not None and doc.token_at(mark.close) - j - 1 <= _QUOTED_NAME:
-                j = doc.token_at(mark.close) + 1  # «صحيفة "الأمة"»
+            if rd.after_quoted_name(j) > j:
+                j = rd.after_quoted_name(j)
             elif toks[j].text in _COMMAS or toks[j].norm in _ADVERBIALS or \
                     (j > k and doc.mention_at.get(j) is not None and doc.mention_at[j].label == "NORP"):
                 j += 1
