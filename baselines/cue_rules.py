@@ -20,9 +20,16 @@ The rules read the reporting clause of Arabic news prose::
   (إن، أن، بأن، إلى أن ...) the clause is indirect, mixed when it holds a quotation, direct
   when it is one quotation; verbs of the ``obj`` frame (دعا، طالب، اتهم ...) take their
   complement as content. Content runs to the end of the clause.
-- **Without a subject after the cue**: a mention just before it (SVO, «X، اتهم ...»); else,
-  for a dropped subject (وأضاف، وتابع، وأشار) and for participles (مؤكدا), the speaker of
-  the latest quote whose verb agrees in gender (أضاف / أضافت).
+- **Without a subject after the cue**: the subject of the pluperfect «كان X قد CUE»; a
+  mention just before it (SVO, «X، اتهم ...»); else, for a dropped subject (وأضاف، وتابع،
+  وأشار) and for participles (مؤكدا), the speaker of the latest quote whose verb agrees in
+  gender (أضاف / أضافت). A noun after the verb that no rule reads is an overt subject: no
+  speaker then, never the previous one. An office no list holds names the person after its
+  genitive (وقال والي الولاية فلان), or is the speaker itself.
+- **Relayed words** (frame ``src``): «نقلت الوكالة عن X قوله إن ...»: X speaks, not the
+  medium. **Prepositions of source** (بحسب، حسب، وفق، وفقا لـ، طبقا لـ، نقلا عن) opening a
+  sentence or after a clause attribute the clause to the person, body, country, title or
+  speaker noun after them (not to a plan or a law: «بحسب الخطة» is no source).
 - Content ends with its clause: at the end of the sentence, at a cue that opens a clause of
   its own, at «، كما ...», and before a relative clause joined by و or set off by a comma
   (background in the reporter's voice); a restrictive relative stays.
