@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import IsnadError
-from benchmark.safeio import loads, read_text
 from benchmark.grounding import ground_document
+from benchmark.safeio import loads, read_text
 from benchmark.schema import LABELS, QUOTE_TYPES, PredictionDocument
 
 # --- tolerant JSON ------------------------------------------------------------------------
