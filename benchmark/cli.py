@@ -447,8 +447,6 @@ def submit_cmd(file: Path = PredictionsArgument,
                description: str = typer.Option("", "--description", metavar="TEXT", help="One or two sentences."),
                track: str = typer.Option("end-to-end", "--track", metavar="TRACK", help="end-to-end or gold-quotes."),
                date: str = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date of the predictions (today by default)."),
-               baseline: bool = Flag("--baseline", "Mark the entry as a baseline (the project's baselines only; "
-                                               "`isnad baselines run` submits them)."),
                replace: bool = Flag("--replace", "Overwrite a submission of the same slug."),
                root: Path = RootOption) -> None:
     """Validate, score and add a submission, then rebuild the leaderboard (all or nothing)."""
@@ -463,7 +461,7 @@ def submit_cmd(file: Path = PredictionsArgument,
     repository(root)
     try:
         meta = SubmissionMeta(name=name, authors=authors, url=url, description=description, track=track,
-                              date=date or datetime.date.today().isoformat(), baseline=baseline)
+                              date=date or datetime.date.today().isoformat())
     except ValidationError as exc:
         err = exc.errors()[0]
         raise IsnadError(err["msg"].removeprefix("Value error, "),

@@ -220,7 +220,9 @@ def test_names_that_read_differently_do_not_meet(a, b):
 
 def test_only_the_baselines_are_marked_baseline_and_none_is_replaced(repo):
     before = files(repo)
-    refused(submit(repo, "Fancy", "--baseline"), "baseline: only the project's baselines")
+    r = submit(repo, "Fancy", "--baseline")  # baselines are submitted by `isnad baselines run` alone
+    assert r.returncode == 2 and "No such option: --baseline" in r.stderr, r.stderr
+    refused(submit(repo, "null", "--replace"), "name: 'null' is a baseline's entry")
     refused(submit(repo, "Cue Rules", "--replace"), "name: 'cue-rules' is a baseline's entry")
     refused(submit(repo, "cue-rules-gold-quotes", "--replace"), "is a baseline's entry")
     assert files(repo) == before
