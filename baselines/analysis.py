@@ -117,8 +117,8 @@ class Analysis:
     # -- people -------------------------------------------------------------------------
     def last_titled_person(self, words: tuple[str, ...], before: int) -> Mention | None:
         """The last PER mention starting before character ``before`` whose title begins
-        with ``words[0]`` and holds every other word (``("وزير", "اميركي")`` finds the
-        person introduced as «وزير الخارجية الأميركي»)."""
+        with ``words[0]`` and holds every other word (``("وزير", "كندي")`` finds the
+        person introduced as «وزير المالية الكندي»)."""
         hit = self._titled.get(words[0])
         if hit is None:
             return None

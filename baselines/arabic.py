@@ -71,6 +71,17 @@ def stems(token: str, *, prepositions: bool = True) -> list[tuple[int, str]]:
     return uniq
 
 
+def preposition_on_hamza(token: str) -> bool:
+    """A preposition ``ب ل ك`` attached to a word that begins with a hamzated alef
+    (``بإطلاق``, ``لإنهاء``, ``بأداء``): a verbal noun's phrase, which no name begins with.
+
+    >>> preposition_on_hamza("بإطلاق"), preposition_on_hamza("باسل")
+    (True, False)
+    """
+    bare = _MARKS.sub("", token)
+    return len(bare) > 2 and bare[0] in PREPOSITIONS and bare[1] in "أإآ"
+
+
 def without_article(word: str) -> str:
     """A normalized word without the article ``ال`` (``الوزير`` -> ``وزير``).
 

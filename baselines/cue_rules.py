@@ -7,22 +7,29 @@ The rules read the reporting clause of Arabic news prose::
 
 - **Cue**: a reporting verb of ``cues.txt`` (قال، أضاف، أكد/مؤكدا، دعا، شدد على ...).
 - **Subject** (VSO), right after the cue: a person; an organisation or a country that
-  agrees with the verb in gender (قالت روسيا, but in دعا روسيا إلى the masculine verb makes
-  روسيا its object); a title phrase with its modifiers, naming the person after it or set
+  agrees with the verb in gender (قالت تركيا, but in طالب تركيا بـ the masculine verb makes
+  تركيا its object); a title phrase with its modifiers, naming the person after it or set
   off by commas (apposition), or else resolved to the last person introduced with that
   title, or kept as a nominal speaker; a common speaker noun (مسؤول، مصادر); an unknown
   word that ends at a clause boundary (a name the lexicons do not know). A relative clause
   after the subject (، الذي ... ،) describes it and is skipped.
-- **Adjuncts** between the subject and the content (في مؤتمر صحافي، اليوم السبت، خلال ...)
+- **Adjuncts** between the subject and the content (في تصريح للصحفيين، أمس الأحد، خلال ...)
   are skipped, quoted names inside them («اجتماعات "..."») included. A mention inside an
   adjunct is never a speaker.
 - **Content**: a quotation after the subject or a colon is direct; after a complementizer
   (إن، أن، بأن، إلى أن ...) the clause is indirect, mixed when it holds a quotation, direct
   when it is one quotation; verbs of the ``obj`` frame (دعا، طالب، اتهم ...) take their
   complement as content. Content runs to the end of the clause.
-- **Without a subject after the cue**: a mention just before it (SVO, «X، اتهم ...»); else,
-  for a dropped subject (وأضاف، وتابع، وأشار) and for participles (مؤكدا), the speaker of
-  the latest quote whose verb agrees in gender (أضاف / أضافت).
+- **Without a subject after the cue**: the subject of the pluperfect «كان X قد CUE»; a
+  mention just before it (SVO, «X، اتهم ...»); else, for a dropped subject (وأضاف، وتابع،
+  وأشار) and for participles (مؤكدا), the speaker of the latest quote whose verb agrees in
+  gender (أضاف / أضافت). A noun after the verb that no rule reads is an overt subject: no
+  speaker then, never the previous one. An office no list holds names the person after its
+  genitive (وقال والي الولاية فلان), or is the speaker itself.
+- **Relayed words** (frame ``src``): «نقلت الوكالة عن X قوله إن ...»: X speaks, not the
+  medium. **Prepositions of source** (بحسب، حسب، وفق، وفقا لـ، طبقا لـ، نقلا عن) opening a
+  sentence or after a clause attribute the clause to the person, body, country, title or
+  speaker noun after them (not to a plan or a law: «بحسب الخطة» is no source).
 - Content ends with its clause: at the end of the sentence, at a cue that opens a clause of
   its own, at «، كما ...», and before a relative clause joined by و or set off by a comma
   (background in the reporter's voice); a restrictive relative stays.
@@ -42,7 +49,7 @@ from .analysis import Analysis, CueHit, analyse
 from .arabic import normalize, without_article
 from .base import Prediction, Speaker, most_overlapping
 from .entities import Mention, modifiers_end, title_at
-from .lexicon import complementizers, word_set
+from .lexicon import Cue, complementizers, word_set
 from .quotes import QUOTE_MARKS, MarkedSpan
 
 _SENTENCE_STOP = {".", "!", "?", "؟", "؛", ";"}
@@ -56,7 +63,19 @@ _ADVERBIALS = {"اليوم", "امس", "الاحد", "الاثنين", "الثل
                "ايضا", "كذلك", "مجددا", "مساء", "صباح"}
 _NISBA = ("ي", "ية", "يون", "يين", "يان")  # adjective endings (دبلوماسي، غربية)
 _SAYING = {"قائلا", "قائلة", "قائلين"}
+#: possessive pronouns attached to a noun (حديثه، كلمتها)
+_ENCLITICS = ("ه", "ها", "هم", "هما")
 _RELATIVES = {"الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللواتي", "اللاتي"}
+#: prepositions of source and what joins them to the source: nothing, «ل» attached to it, or «عن»
+_SOURCE_PREPOSITIONS = {"بحسب": "", "حسب": "", "وفق": "", "وفقا": "ل", "طبقا": "ل", "نقلا": "عن"}
+#: «قوله» after the source of a relayed statement (نقلت عن مصدر قوله إن ...)
+_SAYING_NOUNS = {"قوله", "قولها", "قولهم", "قولهما"}
+#: the source of relayed words or of a preposition of source: any gender, reporting a clause
+_SOURCE = Cue("", ("comp",), (), False, "p")
+#: forms of the auxiliary كان (the conjunction stripped: وكانت -> كانت)
+_KANA = {"كان", "كانت", "كانوا", "كانا", "كانتا"}
+#: tokens a subject between «كان» and «قد» may span
+_AUXILIARY_REACH = 8
 #: tokens the adjunct zone between a subject and its content may span
 _ADJUNCT_REACH = 24
 #: the latest quotes whose speakers a dropped subject may refer to
@@ -197,17 +216,18 @@ class _Reader:
         return None
 
     def _boundary(self, j: int, limit: int) -> bool:
-        """Token ``j`` may follow a subject: a clause boundary, a complementizer, a quotation
-        or a preposition opening an adjunct."""
+        """Token ``j`` may follow a subject: a clause boundary, a complementizer, a quotation,
+        a preposition opening an adjunct, or «قد» before the verb (الحكومة قد أعلنت)."""
         if j >= limit:
             return True
         t = self.toks[j]
         return (t.text in _CLAUSE_PUNCT or t.text in QUOTE_MARKS or self.complementizer_end(j) is not None
-                or bool(t.stem_set() & _words()["prepositions"]) or _prepositional(t) or t.norm in _ADVERBIALS)
+                or bool(t.stem_set() & _words()["prepositions"]) or _prepositional(t) or t.norm in _ADVERBIALS
+                or t.norm == "قد")
 
-    def subject_after(self, k: int, hit: CueHit) -> tuple[dict, int] | None:
-        """The subject starting at token ``k`` right after the cue: its speaker span and the
-        token index after it (an apposed name or a describing relative clause included)."""
+    def subject_after(self, k: int, cue: Cue) -> tuple[dict, int] | None:
+        """The subject starting at token ``k`` right after a verb of ``cue``: its speaker span
+        and the token index after it (an apposed name or a describing relative clause included)."""
         doc, toks = self.doc, self.toks
         limit = doc.sentence_end(k)
         if k >= limit:
@@ -219,9 +239,9 @@ class _Reader:
         found: tuple[dict, int] | None = None
         m = doc.mention_at.get(k)
         if m is not None:
-            if m.label == "PER" and _agrees(mention_gender(m, doc.text), hit.cue.gender):
+            if m.label == "PER" and _agrees(mention_gender(m, doc.text), cue.gender):
                 found = _span(m), m.last
-            elif m.label in ("ORG", "GPE") and _agrees(mention_gender(m, doc.text), hit.cue.gender):
+            elif m.label in ("ORG", "GPE") and _agrees(mention_gender(m, doc.text), cue.gender):
                 found = _span(m), modifiers_end(toks, m.last, doc.mention_at)
             else:
                 return None
@@ -248,19 +268,37 @@ class _Reader:
             person = self._name_after(j, limit)
             if person is not None:
                 found = _span(person), person.last
-            elif "obj" not in hit.cue.frames and self._boundary(j, limit):
+            elif "obj" not in cue.frames and self._boundary(j, limit):
                 found = {"start": t.start, "end": toks[j - 1].end}, j
-        elif not hit.cue.participle and _name_like(t):
-            # a word the lexicons do not know, ending at a clause boundary: a name
-            j = k + 1
-            while j < limit and j - k < 3 and not self._boundary(j, limit) and _name_like(toks[j]) \
-                    and not toks[j].norm.startswith("ال") and toks[j].text[:1] != "و":
-                j += 1
-            if self._boundary(j, limit):
-                found = {"start": t.start, "end": toks[j - 1].end}, j
+        elif not cue.participle and _name_like(t):
+            found = self._unknown_subject(k, limit, cue)
         if found is None:
             return None
         return found[0], self._skip_relative(found[1], limit)
+
+    def _unknown_subject(self, k: int, limit: int, cue: Cue) -> tuple[dict, int] | None:
+        """A subject whose first word the lexicons do not know: a name of up to three words
+        ending at a clause boundary (وقال بورتمان إن), or a noun with its genitive and
+        modifiers (an office no list holds: «والي الولاية», «عميد الكلية») naming the person
+        after it, or else, for a verb that reports a complementizer clause, the speaker itself."""
+        toks = self.toks
+        if toks[k].norm.endswith(_ENCLITICS):
+            return None  # a noun with a possessive pronoun is an object (وتابع حديثه قائلا)
+        j = k + 1
+        while j < limit and j - k < 3 and not self._boundary(j, limit) and _name_like(toks[j]) \
+                and not toks[j].norm.startswith("ال") and toks[j].text[:1] != "و":
+            j += 1
+        if self._boundary(j, limit):
+            return {"start": toks[k].start, "end": toks[j - 1].end}, j
+        j = modifiers_end(toks, k + 1, self.doc.mention_at)
+        if j == k + 1:
+            return None
+        person = self._name_after(j, limit)
+        if person is not None:
+            return _span(person), person.last
+        if "obj" not in cue.frames and self._boundary(j, limit):
+            return {"start": toks[k].start, "end": toks[j - 1].end}, j
+        return None
 
     def _skip_relative(self, j: int, limit: int) -> int:
         """After a subject: «، الذي ... ،» (a relative clause describing it) is skipped."""
@@ -275,31 +313,64 @@ class _Reader:
 
     def subject_before(self, c: int, hit: CueHit) -> dict | None:
         """SVO: a person, organisation or country ending at most two tokens before the cue
-        (only commas between), in its sentence and not inside an adjunct."""
+        (only commas or the particle «قد» between), in its sentence and not inside an adjunct."""
         doc = self.doc
         lo = doc.sentence_start(c)
         for idx in doc.mentions_ending_by(c):
             m = doc.mentions[idx]
             if m.first < lo or c - m.last > 2:
                 break
-            if m.label in ("PER", "ORG", "GPE") and all(t.text in _COMMAS for t in self.toks[m.last:c]) \
+            if m.label in ("PER", "ORG", "GPE") and all(t.text in _COMMAS or t.norm == "قد" for t in self.toks[m.last:c]) \
                     and not self.in_adjunct(m) and _agrees(mention_gender(m, doc.text), hit.cue.gender):
                 return _span(m)
             if m.label not in ("NORP",):
                 break
         return None
 
-    def speaker(self, hit: CueHit, k: int) -> tuple[dict | None, int, bool]:
-        """The speaker of the cue ``hit`` whose subject would start at token ``k``, the token
-        after the subject, and whether the subject was named after the cue."""
+    def subject_of_auxiliary(self, c: int, hit: CueHit) -> dict | None:
+        """«كان X قد CUE» (the pluperfect: «وكانت الوكالة قد ذكرت أن ...»): the subject stands
+        between the auxiliary and «قد», as it would after the cue."""
+        toks = self.toks
+        if c < 3 or toks[c - 1].norm != "قد":
+            return None
+        lo = max(self.doc.sentence_start(c), c - 2 - _AUXILIARY_REACH)
+        for a in range(c - 3, lo - 1, -1):
+            if toks[a].stem_set() & _KANA:
+                subject = self.subject_after(a + 1, hit.cue)
+                if subject is None:
+                    return None
+                j = self.after_quoted_name(subject[1])
+                return subject[0] if all(t.text in _COMMAS for t in toks[j:c - 1]) else None
+        return None
+
+    def after_quoted_name(self, j: int) -> int:
+        """The token after a short quotation opening at ``j`` (a quoted name after the noun
+        it names: «صحيفة "الأيام"»), else ``j``."""
+        mark = self.doc.mark_at.get(self.toks[j].start) if j < len(self.toks) else None
+        if mark is not None and self.doc.token_at(mark.close) - j - 1 <= _QUOTED_NAME:
+            return self.doc.token_at(mark.close) + 1
+        return j
+
+    def overt_subject(self, k: int, hit: CueHit) -> bool:
+        """A noun right after the finite verb that the rules cannot read: a subject is there,
+        so the verb's subject is not dropped (no speaker rather than the previous one)."""
+        if k >= self.doc.sentence_end(k) or "obj" in hit.cue.frames:
+            return False
+        t = self.toks[k]
+        return k not in self.doc.mention_at and _name_like(t) and not t.norm.startswith("ال") \
+            and not t.norm.endswith(_ENCLITICS) and not self._boundary(k, self.doc.sentence_end(k))
+
+    def speaker(self, hit: CueHit, k: int) -> tuple[dict | None, int]:
+        """The speaker of the cue ``hit`` whose subject would start at token ``k``, and the
+        token after the subject."""
         if not hit.cue.participle:
-            subject = self.subject_after(k, hit)
+            subject = self.subject_after(k, hit.cue)
             if subject is not None:
-                return subject[0], subject[1], True
-            before = self.subject_before(hit.index, hit)
-            if before is not None:
-                return before, k, False
-        return self.antecedent(hit.cue.gender), k, False
+                return subject[0], subject[1]
+            before = self.subject_of_auxiliary(hit.index, hit) or self.subject_before(hit.index, hit)
+            if before is not None or self.overt_subject(k, hit):
+                return before, k
+        return self.antecedent(hit.cue.gender), k
 
 
 class CueRulesBaseline:
@@ -354,9 +425,9 @@ class CueRulesBaseline:
             k += 1
         return rd.doc.mark_at.get(toks[k].start) if k < limit else None
 
-    def _content(self, rd: _Reader, hit: CueHit, after: int, limit: int) -> dict | None:
-        """The content of the cue whose subject ends at ``after``."""
-        doc, toks, frames = rd.doc, rd.toks, hit.cue.frames
+    def _content(self, rd: _Reader, cue: Cue, after: int, limit: int) -> dict | None:
+        """The content of a verb of ``cue`` whose subject ends at ``after``."""
+        doc, toks, frames = rd.doc, rd.toks, cue.frames
         mark = self._direct_after(rd, after, limit)
         if mark is not None:
             return {"start": mark.start, "end": mark.end, "type": "direct"}
@@ -365,7 +436,7 @@ class CueRulesBaseline:
             s += 1
         if s >= limit or toks[s].text in _SENTENCE_STOP:
             return None
-        stripped = bool(toks[s].stem_set() & set(hit.cue.strip))
+        stripped = bool(toks[s].stem_set() & set(cue.strip))
         if stripped:
             s += 1
         comp = rd.complementizer_end(s) if s < limit else None
@@ -415,6 +486,8 @@ class CueRulesBaseline:
 
     # -- quotes ------------------------------------------------------------------------
     def _from_cue(self, rd: _Reader, hit: CueHit) -> tuple[dict | None, set[int]]:
+        """The quote a reporting verb opens, with its cue, speaker and the gender a later
+        dropped subject must agree with; and the tokens the cue took («قائلا»)."""
         toks, c = rd.toks, hit.index
         limit = rd.doc.sentence_end(c)
         cue_span = {"start": hit.start, "end": hit.end}
@@ -424,15 +497,86 @@ class CueRulesBaseline:
             cue_span["end"] = toks[k].end
             consumed.add(k)
             k += 1
-        speaker, after, named = rd.speaker(hit, k)
-        if named and after < limit and after in rd.doc.cue_at and not rd.doc.cue_at[after].cue.participle:
-            return None, consumed  # the verb is repeated after its subject: the second one reports
-        q = self._content(rd, hit, after, limit)
+        if "src" in hit.cue.frames:
+            relayed = self._relayed(rd, hit, k, limit)
+            if relayed is None:
+                return None, consumed
+            return dict(relayed[0], cue=cue_span, speaker=relayed[1], gender=None), consumed
+        speaker, after = rd.speaker(hit, k)
+        q = self._content(rd, hit.cue, after, limit)
         if q is None:
             q = self._postposed_clause(rd, hit)
         if q is None:
             return None, consumed
-        return dict(q, cue=cue_span, speaker=speaker), consumed
+        return dict(q, cue=cue_span, speaker=speaker, gender=hit.cue.gender), consumed
+
+    def _relayed(self, rd: _Reader, hit: CueHit, k: int, limit: int) -> tuple[dict, dict] | None:
+        """«نقلت الوكالة عن مصدر أمني قوله إن ...»: the words of the source named after «عن»
+        (the verb's preposition), and the source, their speaker; the medium that relays them
+        (the verb's own subject, a quoted title included) is no speaker."""
+        doc, toks = rd.doc, rd.toks
+        medium = rd.subject_after(k, hit.cue)
+        j = medium[1] if medium is not None else k
+        while j < limit:
+            if rd.after_quoted_name(j) > j:
+                j = rd.after_quoted_name(j)
+            elif toks[j].text in _COMMAS or toks[j].norm in _ADVERBIALS or \
+                    (j > k and doc.mention_at.get(j) is not None and doc.mention_at[j].label == "NORP"):
+                j += 1
+            else:
+                break
+        if j + 1 >= limit or toks[j].norm not in hit.cue.strip:
+            return None
+        source = rd.subject_after(j + 1, _SOURCE)
+        if source is None:
+            return None
+        after = source[1]
+        if after < limit and toks[after].norm in _SAYING_NOUNS:
+            after += 1
+        q = self._content(rd, _SOURCE, after, limit)
+        return (q, source[0]) if q is not None else None
+
+    def _source_preposition(self, rd: _Reader, p: int) -> dict | None:
+        """«بحسب X، …» opening a sentence, or «…، بحسب X» after a clause (also حسب، وفق،
+        وفقا لـ، طبقا لـ، نقلا عن): the clause is the content and X, a person, a body, a
+        country, a title or a speaker noun, its speaker."""
+        doc, toks = rd.doc, rd.toks
+        t = toks[p]
+        hit = next(((off, w) for off, w in t.readings if w in _SOURCE_PREPOSITIONS and (off == 0 or t.text[0] == "و")),
+                   None)
+        if hit is None:
+            return None
+        limit = doc.sentence_end(p)
+        j = p + 1
+        link = _SOURCE_PREPOSITIONS[hit[1]]
+        if link == "عن":
+            if j >= limit or toks[j].norm != "عن":
+                return None
+            j += 1
+        elif link == "ل" and (j >= limit or toks[j].text[:1] != "ل"):
+            return None
+        if j >= limit:
+            return None
+        m = doc.mention_at.get(j)
+        named = (m is not None and m.label in ("PER", "ORG", "GPE")) or title_at(toks, j) is not None \
+            or (link != "ل" and without_article(toks[j].norm) in _words()["speaker_nouns"])
+        source = rd.subject_after(j, _SOURCE) if named else None
+        if source is None:
+            return None
+        cue = {"start": t.start + hit[0], "end": t.end}
+        lo = doc.sentence_start(p)
+        if p > lo + 2 and toks[p - 1].text in _COMMAS:
+            q = self._clause_up_to(rd, p - 1)
+        elif p == lo:
+            s = source[1]
+            while s < limit and toks[s].text in _COMMAS:
+                s += 1
+            comp = rd.complementizer_end(s) if s < limit else None
+            s = comp if comp is not None else s
+            q = self._reported(rd, s, self._clause_end(rd, s), "indirect") if s < limit else None
+        else:
+            q = None
+        return dict(q, cue=cue, speaker=source[0], gender=None) if q is not None else None
 
     def _clause_before(self, rd: _Reader, o: int) -> int:
         """First token of the clause that ends before token ``o``: after the last separator
@@ -450,11 +594,20 @@ class CueRulesBaseline:
         toks, c = rd.toks, hit.index
         if hit.conjoined or c < 2 or toks[c - 1].norm not in _POSTPOSED or toks[c - 2].text not in _COMMAS:
             return None
-        s = self._clause_before(rd, c - 2)
-        if c - 2 - s < 2:
+        return self._clause_up_to(rd, c - 2)
+
+    def _clause_up_to(self, rd: _Reader, comma: int) -> dict | None:
+        """The clause ending before the comma at token ``comma``, the content of a cue
+        postposed to it: mixed when it holds a quotation, direct when it is one."""
+        doc, toks = rd.doc, rd.toks
+        s = self._clause_before(rd, comma)
+        if comma - s < 2:
             return None
-        start, end = rd.doc.clause_start(s), toks[c - 3].end
-        return {"start": start, "end": end, "type": "mixed" if rd.doc.mark_inside(start, end) else "indirect"}
+        mark = doc.mark_at.get(toks[s].start)
+        if mark is not None and doc.token_at(mark.close) == comma - 1:
+            return {"start": mark.start, "end": mark.end, "type": "direct"}
+        start, end = doc.clause_start(s), toks[comma - 1].end
+        return {"start": start, "end": end, "type": "mixed" if doc.mark_inside(start, end) else "indirect"}
 
     def _standalone_mark(self, rd: _Reader, m: MarkedSpan, used_cues: set[int]) -> dict | None:
         """A quotation not claimed by a preceding cue: a postposed cue, or after a colon."""
@@ -468,7 +621,7 @@ class CueRulesBaseline:
         hit = doc.cue_at.get(k) if k < limit else None
         if hit is not None and not hit.conjoined and (toks[k].sentence == toks[o].sentence or k - c <= 2):
             used_cues.add(k)
-            speaker, _, _ = rd.speaker(hit, k + 1)
+            speaker, _ = rd.speaker(hit, k + 1)
             cue = {"start": hit.start, "end": hit.end}
             s = self._clause_before(rd, o)
             if s < o:  # the quotation ends a clause: the postposed cue attributes the whole clause
@@ -496,8 +649,11 @@ class CueRulesBaseline:
         quotes: list[dict] = []
         used_marks: set[int] = set()
         used_cues: set[int] = set()
+        sources = [t for t in doc.tokens if not t.stems.isdisjoint(_SOURCE_PREPOSITIONS)]
         events = sorted([(c.start, 1, c) for c in doc.cues if not doc.quoted(c.start, c.end)]
-                        + [(m.open, 0, m) for m in doc.marks], key=lambda e: (e[0], e[1]))
+                        + [(m.open, 0, m) for m in doc.marks]
+                        + [(t.start, 2, t) for t in sources if not doc.quoted(t.start, t.end)],
+                        key=lambda e: (e[0], e[1]))
         for pos, kind, obj in events:
             if kind == 0:
                 m: MarkedSpan = obj
@@ -507,8 +663,7 @@ class CueRulesBaseline:
                 if q is None:
                     continue
                 used_marks.add(m.open)
-                gender = q.pop("gender")
-            else:
+            elif kind == 1:
                 hit: CueHit = obj
                 if hit.index in used_cues or hit.start < rd.taken_until:
                     continue
@@ -518,7 +673,14 @@ class CueRulesBaseline:
                 used_cues.add(hit.index)
                 used_cues.update(consumed)
                 used_marks.update(doc.marks_between(q["start"] - 1, q["end"]))
-                gender = hit.cue.gender
+            else:
+                if obj.start < rd.taken_until:
+                    continue
+                q = self._source_preposition(rd, obj.index)
+                if q is None:
+                    continue
+                used_marks.update(doc.marks_between(q["start"] - 1, q["end"]))
+            gender = q.pop("gender")
             rd.taken_until = max(rd.taken_until, q["end"], q["cue"]["end"] if q["cue"] else 0)
             quotes.append(q)
             if q["speaker"] is not None:

@@ -21,7 +21,7 @@ from typing import Mapping, NamedTuple
 
 from benchmark.text import split_sentences, token_spans
 
-from .arabic import is_arabic_word, stems, without_article
+from .arabic import is_arabic_word, preposition_on_hamza, stems, without_article
 from .lexicon import Cue, cues, gazetteer, phrase_set, word_set
 
 
@@ -99,7 +99,7 @@ class _WordInfo:
     """Everything the tagger and the cue finder ask of a token that depends on its text
     alone, computed once per distinct text (the lexicons are fixed)."""
 
-    __slots__ = ("readings", "norm", "stems", "arabic", "stop", "title_word", "al_any", "head", "given",
+    __slots__ = ("readings", "norm", "stems", "arabic", "stop", "title_word", "al_any", "head", "given", "on_hamza",
                  "gaz_lengths", "title_lengths", "gaz_cand", "head_cand", "title_cand", "given_cand", "cue")
 
     def __init__(self, text: str, readings: tuple[tuple[int, str], ...] | None = None) -> None:
@@ -111,6 +111,7 @@ class _WordInfo:
         conj = stems(text, prepositions=False)
         self.stop = not self.arabic or any(s in lex.stop or s in lex.cue_forms for _, s in conj)
         self.title_word = bool(self.stems & lex.title_words)
+        self.on_hamza = preposition_on_hamza(text)
         self.al_any = any(s.startswith("ال") for _, s in self.readings)
         self.head = next(((off, s) for off, s in self.readings if s in lex.heads), None)
         self.given = next(((off, s) for off, s in conj if s in lex.given), None)
@@ -168,7 +169,7 @@ def document_tokens(text: str) -> list[Token]:
 class Mention:
     """A tagged entity: character span, label, token range ``[first, last)`` and, for a
     PER found after a title, the words of the title and its modifiers (normalized, without
-    the article: ``وزير الخارجية الأميركي`` -> ``("وزير", "خارجية", "اميركي")``)."""
+    the article: ``وزير المالية الكندي`` -> ``("وزير", "مالية", "كندي")``)."""
 
     start: int
     end: int
@@ -189,7 +190,7 @@ _MODIFIER_WORDS = {"باسم", "لدى", "الرسمي", "العام", "الخا
 def _genitive_of(toks: list[Token], k: int, mentions: Mapping[int, Mention]) -> bool:
     """Token ``k`` opens the «of ...» complement of a title: ``لل`` + noun (المتحدث
     للحكومة), or ``ل`` + a noun followed by a definite word or a mention (المدير التنفيذي
-    لشركة النفط، رئيس المجلس لمدينة حلب). A name that starts with ``ل`` (لوران) is not
+    لشركة النفط، رئيس الاتحاد لكرة القدم). A name that starts with ``ل`` (لوران) is not
     followed so."""
     t = toks[k]
     if t.text[:1] != "ل" or len(t.readings) < 2 or t.info.stop:
@@ -323,9 +324,9 @@ _given_cand = attrgetter("given_cand")
 class EntityTagger:
     """Tag PER ORG GPE LOC NORP mentions in any Arabic text.
 
-    >>> t = "وقال الرئيس الفرنسي جان دوبوا في باريس إن الاتحاد الأوروبي سيجتمع."
+    >>> t = "وقال الرئيس البرازيلي خوسيه دا كوستا في مدريد إن الاتحاد الأوروبي سيجتمع."
     >>> [(t[m.start:m.end], m.label) for m in EntityTagger().tag(t)]
-    [('الفرنسي', 'NORP'), ('جان دوبوا', 'PER'), ('باريس', 'GPE'), ('الاتحاد الأوروبي', 'ORG')]
+    [('البرازيلي', 'NORP'), ('خوسيه دا كوستا', 'PER'), ('مدريد', 'GPE'), ('الاتحاد الأوروبي', 'ORG')]
     """
 
     def tag(self, text: str, tokens: list[Token] | None = None) -> list[Mention]:
@@ -407,14 +408,15 @@ class EntityTagger:
     def _name_run(self, toks, k, lex, covered, limit=4) -> int:
         """End (exclusive) of the name starting at token ``k``: up to ``limit`` name words,
         the links of Arabic name chains between them (بن، عبد، آل، أبو ...) not counted, so
-        a chain such as «فلان بن عبد الله آل فلان» is one name."""
+        a chain such as «فلان بن عبد الله آل فلان» is one name; a preposition on a hamzated
+        alef (بإطلاق، لإنهاء) ends it, as no name begins so."""
         n = len(toks)
         j, words, sent = k, 0, toks[k].sentence if k < n else -1
         surname = False  # the last word was a definite surname (حسن الترابي): only a link may follow
         while j < n and toks[j].sentence == sent:
             t = toks[j]
             f = t.info
-            if j in covered or f.stop or f.title_word or len(t.norm) < 2:
+            if j in covered or f.stop or f.title_word or f.on_hamza or len(t.norm) < 2:
                 break
             if t.norm in _NAME_LINKS:
                 surname = False

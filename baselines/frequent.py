@@ -13,7 +13,7 @@ from .entities import Mention
 
 def most_mentioned_person(doc: Analysis) -> Mention | None:
     """The person with the most PER mentions, a person being the mentions that end in the
-    same word (``جون كيري`` and ``كيري``); ties go to the person mentioned first. Of that
+    same word (``سلمى حداد`` and ``حداد``); ties go to the person mentioned first. Of that
     person, the earliest of the mentions with the most words (the full name)."""
     groups: dict[str, list[Mention]] = {}
     for m in doc.mentions:

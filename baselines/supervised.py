@@ -7,24 +7,23 @@ model per fold (sentence ``i`` is in fold ``i % k``) and predicts each sentence 
 model of its fold. :meth:`SupervisedBaseline.predict` does this for a gold document and
 uses a model trained on every gold sentence for any other text. Features are generic
 (word, clitic-stripped form, affixes, quotation-mark state, distance to a reporting cue,
-the generic tagger's label, neighbours); speakers come from the cue-rules linker.
+the generic tagger's label from the document's shared analysis, neighbours); speakers come
+from the cue-rules linker.
 """
 
 from __future__ import annotations
 
-import json
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from benchmark.text import split_sentences, tokenize
+from typing import Any, Mapping
 
 from .analysis import Analysis, analyse
 from .arabic import normalize, stems
 from .base import Prediction, Speaker
 from .cue_rules import attribute_with_linker
-from .entities import default_tagger
+from .entities import Token
 from .lexicon import complementizers, cues, word_set
 from .quotes import PAIRS, QUOTE_MARKS
 
@@ -92,23 +91,28 @@ def sentence_features(tokens: list[str], tagger_tags: list[str]) -> list[dict[st
     return feats
 
 
-def _tagger_tags(text: str, starts: list[int], ends: list[int], offset: int) -> list[str]:
-    """IOB tags of the generic tagger over the tokens of one sentence."""
-    mentions = default_tagger().tag(text)
-    tags = ["O"] * len(starts)
-    for m in mentions:
-        first = True
-        for k, (a, b) in enumerate(zip(starts, ends)):
-            if a - offset < m.end and m.start < b - offset:
-                tags[k] = ("B-" if first else "I-") + m.label
-                first = False
+def tagger_tags(doc: Analysis, starts: list[int], ends: list[int]) -> list[str]:
+    """IOB tags of the analysis' entity mentions over the tokens ``[starts[i], ends[i])``
+    (document offsets): a token overlapping a mention takes its label, B- on the first.
+
+    >>> doc = analyse("وقال خوسيه دا كوستا في مدريد")
+    >>> tagger_tags(doc, [0, 5, 11, 14, 20, 23], [4, 10, 13, 19, 22, 28])
+    ['O', 'B-PER', 'I-PER', 'I-PER', 'O', 'B-GPE']
+    """
+    mentions = doc.mentions
+    mention_starts = [m.start for m in mentions]
+    tags, previous = [], None
+    for a, b in zip(starts, ends):
+        i = bisect_right(mention_starts, b - 1) - 1  # the last mention starting before the token ends
+        m = mentions[i] if i >= 0 and mentions[i].end > a else None
+        tags.append("O" if m is None else ("I-" if m is previous else "B-") + m.label)
+        previous = m
     return tags
 
 
-def row_features(row: dict) -> list[dict[str, Any]]:
-    """Features of a ``sentences`` row (its own text, offsets made sentence-relative)."""
-    tags = _tagger_tags(row["text"], row["token_starts"], row["token_ends"], row["start"])
-    return sentence_features(row["tokens"], tags)
+def row_features(row: dict, doc: Analysis) -> list[dict[str, Any]]:
+    """Features of a ``sentences`` row, ``doc`` the analysis of its document."""
+    return sentence_features(row["tokens"], tagger_tags(doc, row["token_starts"], row["token_ends"]))
 
 
 def _tags(values: list, names: tuple[str, ...]) -> list[str]:
@@ -127,14 +131,15 @@ class TokenTagger:
     _quote: Any = None
 
     @classmethod
-    def fit(cls, rows: list[dict]) -> "TokenTagger":
+    def fit(cls, rows: list[dict], docs: Mapping[str, Analysis]) -> "TokenTagger":
+        """Fit on ``rows``; ``docs`` maps each row's ``document_id`` to its document's analysis."""
         from sklearn.feature_extraction import DictVectorizer
 
         from benchmark.dataset import NER_TAGS, QUOTE_TAGS
 
         X, y_ner, y_q = [], [], []
         for r in rows:
-            X.extend(row_features(r))
+            X.extend(row_features(r, docs[r["document_id"]]))
             y_ner.extend(_tags(r["ner_tags"], NER_TAGS))
             y_q.extend(_tags(r["quote_tags"], QUOTE_TAGS))
         vec = DictVectorizer(sparse=True)
@@ -202,12 +207,12 @@ def _entity_start(doc: Analysis, k: int) -> int:
     return tok.start
 
 
-def _predict_sentence(model: TokenTagger, doc: Analysis, starts: list[int], ends: list[int],
-                      sent_start: int, sent_end: int) -> tuple[list[dict], list[dict]]:
+def _predict_sentence(model: TokenTagger, doc: Analysis, starts: list[int],
+                      ends: list[int]) -> tuple[list[dict], list[dict]]:
+    """Entities and quotes of one sentence, its tokens ``[starts[i], ends[i])``."""
     text = doc.text
     tokens = [text[a:b] for a, b in zip(starts, ends)]
-    tags = _tagger_tags(text[sent_start:sent_end], starts, ends, sent_start)
-    ner, quo = model.tag(sentence_features(tokens, tags))
+    ner, quo = model.tag(sentence_features(tokens, tagger_tags(doc, starts, ends)))
     ents, quotes = [], []
     for a, b, lab in decode_iob(ner):
         s = _entity_start(doc, doc.token_at(starts[a]))
@@ -240,12 +245,14 @@ def _finish(document_id: str, doc: Analysis, ents: list[dict], quotes: list[dict
 
 
 def predict_text(model: TokenTagger, document_id: str, text: str) -> Prediction:
-    """Predict any text with one model (benchmark sentence splitting and tokenization)."""
+    """Predict any text with one model, sentence by sentence (the analysis' sentences and tokens)."""
     doc = analyse(text)
+    sentences: dict[int, list[Token]] = {}
+    for t in doc.tokens:
+        sentences.setdefault(t.sentence, []).append(t)
     ents, quotes = [], []
-    for s in split_sentences(text):
-        toks = tokenize(text, s.start, s.end)
-        e, q = _predict_sentence(model, doc, [t.start for t in toks], [t.end for t in toks], s.start, s.end)
+    for toks in sentences.values():
+        e, q = _predict_sentence(model, doc, [t.start for t in toks], [t.end for t in toks])
         ents += e
         quotes += q
     return _finish(document_id, doc, ents, quotes)
@@ -268,26 +275,30 @@ class CrossValidation:
 
 
 def cross_validated_predictions(sentences_rows: list[dict], text: str, document_id: str,
-                                k: int = K_FOLDS, training_rows: list[dict] | None = None) -> CrossValidation:
+                                k: int = K_FOLDS, training_rows: list[dict] | None = None,
+                                texts: Mapping[str, str] | None = None) -> CrossValidation:
     """Predict ``document_id`` sentence by sentence with models that never saw the sentence.
 
     ``sentences_rows`` are this document's rows of the ``sentences`` config (in order);
     ``training_rows`` (default: the same rows) is the pool to train on; a row of this
     document is left out of the model of its own fold, rows of other documents are
-    always used."""
+    always used. ``texts`` maps the other documents of the pool to their text (features
+    come from each document's analysis)."""
     rows = sorted(sentences_rows, key=lambda r: r["start"])
     pool = training_rows if training_rows is not None else rows
     fold = {r["id"]: fold_of(i, k) for i, r in enumerate(rows)}
-    doc = analyse(text)
+    own = rows[0]["document_id"] if rows else document_id
+    docs = document_analyses(pool, {**(texts or {}), own: text})
+    doc = docs.get(own) or analyse(text)
     ents, quotes = [], []
     cv = CrossValidation(prediction={}, fold_of_sentence=fold)
     for f in range(min(k, len(rows))):
         train = [r for r in pool if fold.get(r["id"], -1) != f]
         test = [r for r in rows if fold[r["id"]] == f]
-        model = TokenTagger.fit(train)
+        model = TokenTagger.fit(train, docs)
         cv.trained_on[f] = model.trained_on
         for r in test:
-            e, q = _predict_sentence(model, doc, r["token_starts"], r["token_ends"], r["start"], r["end"])
+            e, q = _predict_sentence(model, doc, r["token_starts"], r["token_ends"])
             ents += e
             quotes += q
     cv.prediction = _finish(document_id, doc, ents, quotes)
@@ -295,19 +306,46 @@ def cross_validated_predictions(sentences_rows: list[dict], text: str, document_
 
 
 # -- training data and the baseline -------------------------------------------------
-def load_sentence_rows(path: str | Path | None = None) -> list[dict]:
-    """Rows of the gold's ``sentences`` config (``gold/data/sentences.jsonl`` by default)."""
+def _sentences_file(path: str | Path | None) -> Path:
     if path is None:
         from benchmark.gold import bundled_gold_dir
 
-        path = bundled_gold_dir() / "data" / "sentences.jsonl"
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [json.loads(x) for x in lines if x.strip()]
+        return bundled_gold_dir() / "data" / "sentences.jsonl"
+    return Path(path)
+
+
+def load_sentence_rows(path: str | Path | None = None) -> list[dict]:
+    """Rows of the gold's ``sentences`` config (``gold/data/sentences.jsonl`` by default)."""
+    from benchmark.gold import MAX_DOCUMENTS_BYTES
+    from benchmark.safeio import read_jsonl
+
+    return [row for _, row in read_jsonl(_sentences_file(path), MAX_DOCUMENTS_BYTES, "a gold sentences file",
+                                         line_limit=MAX_DOCUMENTS_BYTES)]
+
+
+def load_document_texts(path: str | Path | None = None) -> dict[str, str]:
+    """Document id -> text, from the ``documents.jsonl`` beside the sentences file ``path``."""
+    from benchmark.gold import read_documents
+
+    return {d.id: d.text for d in read_documents(_sentences_file(path).with_name("documents.jsonl"))}
+
+
+def document_analyses(rows: list[dict], texts: Mapping[str, str]) -> dict[str, Analysis]:
+    """The analysis of each document the rows come from (built once, shared by every fold)."""
+    out: dict[str, Analysis] = {}
+    for r in rows:
+        d = r["document_id"]
+        if d not in out:
+            if d not in texts:
+                raise ValueError(f"training rows of document {d!r} come without its text")
+            out[d] = analyse(texts[d])
+    return out
 
 
 @lru_cache(maxsize=2)
 def _full_model(path: str | None) -> TokenTagger:
-    return TokenTagger.fit(load_sentence_rows(path))
+    rows = load_sentence_rows(path)
+    return TokenTagger.fit(rows, document_analyses(rows, load_document_texts(path)))
 
 
 class SupervisedBaseline:
@@ -340,7 +378,8 @@ class SupervisedBaseline:
     def predict(self, document_id: str, text: str) -> Prediction:
         own = self._own_rows(text)
         if own is not None:
-            return cross_validated_predictions(own, text, document_id, self.k, self.rows()).prediction
+            return cross_validated_predictions(own, text, document_id, self.k, self.rows(),
+                                               load_document_texts(self.sentences_path)).prediction
         return predict_text(_full_model(self.sentences_path), document_id, text)
 
     def attribute(self, document_id: str, text: str, quotes: list[dict]) -> list[Speaker]:

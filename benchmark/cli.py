@@ -23,8 +23,24 @@ class _HelpIsAFlag:
         return option
 
 
+class _PlainArgument(typer.core.TyperArgument):
+    """An argument shown by its metavar alone, as click does: ``FILE`` in the usage line
+    (``[NAME]...`` when optional and repeatable), no ``<path>`` type beside it in the help."""
+
+    def display_type_rich(self, ctx) -> None:
+        return None
+
+    def get_usage_pieces(self, ctx) -> list[str]:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return [name + ("..." if self.nargs != 1 else "")]
+
+
 class _Command(_HelpIsAFlag, typer.core.TyperCommand):
-    pass
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # typer builds its own argument class: shown the plain way here
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = _PlainArgument
 
 
 class _Group(_HelpIsAFlag, typer.core.TyperGroup):
@@ -51,7 +67,20 @@ app = _App(add_completion=False, no_args_is_help=True, help="isnad-bench: Arabic
 gold_app = _App(no_args_is_help=True, help="Build and check the gold dataset.")
 app.add_typer(gold_app, name="gold")
 
+MAX_TEXT_BYTES = 16 * 1024 * 1024  # `predict --text-file`: an article is a few kilobytes
 RootOption = typer.Option(Path("."), "--root", metavar="DIR", help="Repository checkout to act on.")
+REPOSITORY_PARTS = ("leaderboard", "gold")  # the folders that tell the benchmark's repository
+
+
+def repository(root: Path) -> Path:
+    """``root`` if it is the benchmark's repository (it holds ``leaderboard/`` and ``gold/``),
+    else an IsnadError: a command that writes or checks the leaderboard acts on the checkout,
+    never on a stray folder where it would start a leaderboard of its own."""
+    missing = [f"{part}/" for part in REPOSITORY_PARTS if not (root / part).is_dir()]
+    if missing:
+        raise IsnadError(f"not the isnad-bench repository (no {' and no '.join(missing)} in it); "
+                         "run in the repository or give --root DIR", file=str(root.resolve()))
+    return root
 
 
 def _one_line(text: str) -> str:
@@ -157,8 +186,10 @@ def gold_export(out_dir: Path = typer.Argument(..., metavar="OUT_DIR", help="Fol
 GoldOption = typer.Option(None, "--gold", metavar="DIR",
                           help="Gold folder (holding data/documents.jsonl); the bundled gold by default.")
 PredictionsArgument = typer.Argument(..., metavar="FILE", help="Predictions JSONL file.")
-BootstrapOption = typer.Option(1000, "--bootstrap", min=0, metavar="N", help="Bootstrap resamples (0: no intervals).")
-SeedOption = typer.Option(12345, "--seed", metavar="SEED", help="Bootstrap seed.")
+MAX_RESAMPLES = 100_000
+BootstrapOption = typer.Option(1000, "--bootstrap", min=0, max=MAX_RESAMPLES, metavar="N",
+                               help="Bootstrap resamples (0: no intervals).")
+SeedOption = typer.Option(12345, "--seed", min=0, metavar="SEED", help="Bootstrap seed.")
 
 
 def _warn(warnings: list[str]) -> None:
@@ -217,7 +248,8 @@ def compare_cmd(a: Path = typer.Argument(..., metavar="A", help="Predictions JSO
                 b: Path = typer.Argument(..., metavar="B", help="Predictions JSONL file of system B."),
                 gold: Path = GoldOption,
                 json_out: bool = Flag("--json", "Print one JSON object instead of a table."),
-                bootstrap: int = typer.Option(1000, "--bootstrap", min=1, metavar="N", help="Bootstrap resamples."),
+                bootstrap: int = typer.Option(1000, "--bootstrap", min=1, max=MAX_RESAMPLES, metavar="N",
+                                              help="Bootstrap resamples."),
                 seed: int = SeedOption) -> None:
     """Paired bootstrap of A against B: each headline difference (A - B), its interval, p-value."""
     import json
@@ -266,8 +298,10 @@ def baselines_list() -> None:
     """Each baseline with one line on what it does."""
     from baselines.registry import list_baselines
 
-    for name, description in list_baselines():
-        typer.echo(f"{name:12s} {description}")
+    rows = list_baselines()
+    width = max((len(name) for name, _ in rows), default=0)
+    for name, description in rows:
+        typer.echo(f"{name:{width}s}  {description}")
 
 
 @baselines_app.command("run")
@@ -277,7 +311,7 @@ def baselines_run(names: list[str] = typer.Argument(None, metavar="NAME", help="
     """Run baselines on the gold, on both tracks, and submit them to the leaderboard."""
     from baselines.leaderboard import run_baselines
 
-    for slug in run_baselines(root, names or None):
+    for slug in run_baselines(repository(root), names or None):
         typer.echo(f"submitted {slug}")
 
 
@@ -322,10 +356,9 @@ def predict_cmd(name: str = ExtractorArgument,
     from baselines.registry import load_extractor
     from baselines.run import predict_text
 
-    try:
-        text = text_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IsnadError(f"cannot read: {exc}", file=str(text_file)) from None
+    from .safeio import read_text
+
+    text = read_text(text_file, MAX_TEXT_BYTES, "a text to predict on")
     extractor = load_extractor(name, **_adapter_options(label_map, base_url, api_key_env, concurrency,
                                                         cache_dir, timeout))
     pred = predict_text(extractor, text, doc_id or text_file.stem)
@@ -370,19 +403,24 @@ def evaluate_cmd(name: str = ExtractorArgument,
 
     What produced the score is recorded: in the JSON report's "extractor" key, and at the end of the signature.
     """
+    import json
+
     from baselines.registry import load_extractor
     from baselines.run import predict_gold
 
     from .gold import load_gold
     from .report import Report
     from .scoring import score
+    from .transaction import check_target, write_file
 
     g = load_gold(gold)
+    if out is not None:
+        check_target(out)  # before the extractor runs, which can take long
     extractor = load_extractor(name, **_adapter_options(label_map, base_url, api_key_env, concurrency,
                                                         cache_dir, timeout))
     preds = predict_gold(extractor, g, track)
     if out is not None:
-        _write_jsonl(out, preds)
+        write_file(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in preds).encode("utf-8"))
     data = score(preds, g, bootstrap=bootstrap, seed=seed).to_dict()
     part = getattr(extractor, "signature_part", None)
     if part:
@@ -393,17 +431,6 @@ def evaluate_cmd(name: str = ExtractorArgument,
     _show(Report(data), json_out)
     if not json_out and len(data["extractor"]) > 1:
         typer.echo("extractor: " + ", ".join(f"{k}={v}" for k, v in data["extractor"].items()))
-
-
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    import json
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    os.replace(tmp, path)
 
 
 leaderboard_app = _App(no_args_is_help=True, help="Generate and check the leaderboard from its submissions.")
@@ -420,7 +447,6 @@ def submit_cmd(file: Path = PredictionsArgument,
                description: str = typer.Option("", "--description", metavar="TEXT", help="One or two sentences."),
                track: str = typer.Option("end-to-end", "--track", metavar="TRACK", help="end-to-end or gold-quotes."),
                date: str = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date of the predictions (today by default)."),
-               baseline: bool = Flag("--baseline", "Mark the entry as a baseline."),
                replace: bool = Flag("--replace", "Overwrite a submission of the same slug."),
                root: Path = RootOption) -> None:
     """Validate, score and add a submission, then rebuild the leaderboard (all or nothing)."""
@@ -428,16 +454,19 @@ def submit_cmd(file: Path = PredictionsArgument,
 
     from pydantic import ValidationError
 
+    from baselines.leaderboard import baseline_slugs
+
     from .leaderboard import SubmissionMeta, submit
 
+    repository(root)
     try:
         meta = SubmissionMeta(name=name, authors=authors, url=url, description=description, track=track,
-                              date=date or datetime.date.today().isoformat(), baseline=baseline)
+                              date=date or datetime.date.today().isoformat())
     except ValidationError as exc:
         err = exc.errors()[0]
         raise IsnadError(err["msg"].removeprefix("Value error, "),
                          field="--" + str(err["loc"][0]) if err["loc"] else None) from None
-    slug = submit(root, file, meta, replace=replace)
+    slug = submit(root, file, meta, replace=replace, baselines=baseline_slugs())
     typer.echo(f"submitted {slug}: leaderboard/submissions/{slug}/ and the generated files are updated")
 
 
@@ -447,16 +476,18 @@ def leaderboard_build(root: Path = RootOption) -> None:
     """Regenerate leaderboard/results, README.md and index.html from leaderboard/submissions."""
     from .leaderboard import build
 
-    _report_changes(build(root), "leaderboard is up to date")
+    _report_changes(build(repository(root)), "leaderboard is up to date")
 
 
 @leaderboard_app.command("check")
 @reports_errors
 def leaderboard_check(root: Path = RootOption) -> None:
     """Exit 1 naming each generated file that differs from what the submissions generate."""
+    from baselines.leaderboard import baseline_slugs
+
     from .leaderboard import check
 
-    _report_problems(check(root), "leaderboard is up to date")
+    _report_problems(check(repository(root), baselines=baseline_slugs()), "leaderboard is up to date")
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m benchmark`

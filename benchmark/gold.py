@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,16 +41,18 @@ class Gold:
         raise KeyError(doc_id)
 
 
+MAX_DOCUMENTS_BYTES = 64 * 1024 * 1024  # the compiled gold is well under a megabyte
+MAX_META_BYTES = 64 * 1024
+
+
 def read_documents(path: Path) -> list[Document]:
     """Parse a ``documents.jsonl`` file; IsnadError names the line and field."""
+    from .safeio import read_jsonl
+
     docs = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IsnadError(f"cannot read: {exc}", file=str(path)) from None
-    for n, line in enumerate(lines, 1):
+    for n, obj in read_jsonl(path, MAX_DOCUMENTS_BYTES, "a gold documents file", line_limit=MAX_DOCUMENTS_BYTES):
         try:
-            docs.append(Document.model_validate_json(line))
+            docs.append(Document.model_validate(obj))
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(str(x) for x in err["loc"]) or None
@@ -66,12 +67,23 @@ def _parse(path: str, sha256: str) -> tuple[Document, ...]:
 
 
 def _load(root: Path) -> Gold:
+    from .transaction import JOURNAL, PLAN
+
     path = root / DOCUMENTS_FILE
     if not path.is_file():
         raise IsnadError("no compiled gold here (run `isnad gold build`)", file=str(path))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if (root / JOURNAL / PLAN).exists():  # a build stopped half-way: some files new, some old
+        raise IsnadError("a gold build was stopped half-way: run `isnad gold build` to finish it "
+                         "(the gold is read only when it is whole)", file=str(root / JOURNAL))
+    from .safeio import loads_object, read_bytes, read_text
+
+    digest = hashlib.sha256(read_bytes(path, MAX_DOCUMENTS_BYTES, "a gold documents file")).hexdigest()
     meta_path = root / "data" / "meta.json"
-    version = json.loads(meta_path.read_text(encoding="utf-8"))["version"] if meta_path.is_file() else "unknown"
+    version = "unknown"
+    if meta_path.is_file():
+        version = loads_object(read_text(meta_path, MAX_META_BYTES, "the gold's meta.json"), str(meta_path)).get("version")
+        if not isinstance(version, str):
+            raise IsnadError("no version string", file=str(meta_path), field="version")
     return Gold(documents=_parse(str(path), digest), version=version, sha256=digest, path=root)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import yaml
 
@@ -20,6 +20,8 @@ from .yamlsafe import line_of
 SOURCE_DIR = "gold/source"
 CARD = "gold/README.md"
 AGREEMENT = "gold/agreement.json"
+MAX_SEED_BYTES = 4 * 1024 * 1024  # an article is a few kilobytes
+MAX_CARD_BYTES = 1024 * 1024
 _REGION = re.compile(r"(<!-- generated:(?P<name>[a-z-]+) -->\n)(.*?)(<!-- /generated:(?P=name) -->)", re.S)
 
 
@@ -33,12 +35,17 @@ def compile_file(path: Path, seeds: Path) -> tuple[Document, str]:
     src, lines = read_source(path)
     if src.document is None or src.version is None:
         raise IsnadError("a gold source needs `version` and `document`", file=str(path), line=1)
-    seed = seeds / src.document.seed
+    from .safeio import read_text
+
+    name = src.document.seed
+    where = {"file": str(path), "line": line_of(lines, ("document", "seed")), "field": "document.seed"}
+    if name in ("", ".", "..") or PurePath(name).name != name or "/" in name or "\\" in name:
+        raise IsnadError(f"seed {name[:80]!r} is not a file name in seeds/ (no folder, no '..')", **where)
     try:
-        text = seed.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IsnadError(f"cannot read seed {src.document.seed!r}: {exc}", file=str(path),
-                         line=line_of(lines, ("document", "seed")), field="document.seed") from None
+        text = read_text(seeds / name, MAX_SEED_BYTES, "a seed text", follow_symlinks=False)
+    except IsnadError as exc:
+        at = f" (line {exc.line} of the seed)" if exc.line else ""
+        raise IsnadError(f"seed {name!r}: {exc.message}{at}", **where) from None
     return compile_source(src, text, path=path, lines=lines), src.version
 
 
@@ -56,10 +63,9 @@ def compile_gold(root: Path) -> tuple[list[Document], str]:
 
 def _card(root: Path, docs: list[Document], version: str, agreement: dict) -> str:
     path = root / CARD
-    try:
-        old = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise IsnadError(f"cannot read the dataset card: {exc}", file=str(path)) from None
+    from .safeio import read_text
+
+    old = read_text(path, MAX_CARD_BYTES, "the dataset card", follow_symlinks=False)
     parts = old.split("---\n", 2)
     if not old.startswith("---\n") or len(parts) < 3:
         raise IsnadError("the card must start with a YAML block between --- lines", file=str(path), line=1)

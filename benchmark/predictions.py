@@ -8,8 +8,6 @@ and the field.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Union
@@ -22,8 +20,9 @@ from .schema import Document, PredictionDocument, PredSpan
 
 PredictionsInput = Union[str, Path, Iterable[Union[dict, PredictionDocument]]]
 
-MAX_FILE_BYTES = 64 * 1024 * 1024  # a predictions file over this is refused before it is read
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a predictions file over this is refused before it is read
 MAX_LINE_BYTES = 8 * 1024 * 1024  # and a line over this before it is parsed
+WHAT = "a predictions file"  # how the messages name it
 _SHORT = 60  # longest repr of an input value quoted in a message
 
 
@@ -93,69 +92,18 @@ def check_against_gold(pred: PredictionDocument, doc: Document, file: str, line:
                                  file=file, line=line, field=f"quotes[{i}].speaker.cluster")
 
 
-def _read_bounded(path: Path, name: str) -> bytes:
-    """The file's bytes, refused by size before reading (and read at most one byte past the
-    bound, so a pipe or a device that never ends is refused too)."""
-    limit = f"the {MAX_FILE_BYTES}-byte ({MAX_FILE_BYTES >> 20} MB) limit for a predictions file"
-    try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise IsnadError(f"{size} bytes is over {limit}", file=name)
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise IsnadError(f"cannot read: {exc.__class__.__name__}: {exc.strerror or exc}", file=name) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise IsnadError(f"over {limit} (stopped reading at {len(data)} bytes)", file=name)
-    return data
-
-
-def _parse_line(raw: bytes, name: str, n: int) -> Any:
-    """One line's JSON value (``None`` for a blank line); every problem is an IsnadError."""
-    if len(raw) > MAX_LINE_BYTES:
-        raise IsnadError(f"a line of {len(raw)} bytes is over the {MAX_LINE_BYTES}-byte limit for one line",
-                         file=name, line=n)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise IsnadError(f"invalid UTF-8 at byte {exc.start + 1} of the line (a predictions file is UTF-8)",
-                         file=name, line=n) from None
-    text = text.removesuffix("\r")  # CRLF line ends
-    if not text.strip():
-        return None
-    if "\0" in text:
-        raise IsnadError(f"NUL byte at column {text.index(chr(0)) + 1} (a predictions file is UTF-8 JSON text)",
-                         file=name, line=n)
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        hint = " (JSONL: one whole JSON object a line)" if text.strip() in ("[", "{") else ""
-        raise IsnadError(f"bad JSON: {exc.msg} (column {exc.colno}){hint}", file=name, line=n) from None
-    except RecursionError:
-        raise IsnadError("bad JSON: nested too deeply", file=name, line=n) from None
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise IsnadError(f"bad JSON: {_short(str(exc), 4 * _SHORT)[1:-1]}", file=name, line=n) from None
-    return obj
-
-
 def _records(source: PredictionsInput) -> tuple[str, list[tuple[int, Any]]]:
     """(name, [(line, parsed JSON object or model)]) of the input.
 
-    A file is UTF-8 JSONL: a leading byte order mark is skipped and CRLF line ends are
-    accepted; blank lines are skipped (line numbers still count them). A file with no
-    line at all is refused: an empty file is a run that wrote nothing, not a system
-    that predicts nothing (that one writes its documents with empty lists)."""
+    A file is read by :func:`benchmark.safeio.read_jsonl` (a regular file under the size
+    limit, UTF-8 JSON Lines, every line one JSON object without a duplicate key). A file with
+    no line at all is refused: an empty file is a run that wrote nothing, not a system that
+    predicts nothing (that one writes its documents with empty lists)."""
     if isinstance(source, (str, Path)):
+        from .safeio import read_jsonl
+
         name = str(source)
-        data = _read_bounded(Path(source), name)
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise IsnadError("UTF-16 text: a predictions file is UTF-8", file=name)
-        data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
-        out = []
-        for n, raw in enumerate(data.split(b"\n"), 1):
-            obj = _parse_line(raw, name, n)
-            if obj is not None:
-                out.append((n, obj))
+        out = read_jsonl(Path(source), MAX_FILE_BYTES, WHAT, line_limit=MAX_LINE_BYTES)
         if not out:
             raise IsnadError("no predictions in the file (it is empty or blank): a system that predicts nothing "
                              "writes each document with empty lists, {\"document_id\": ..., \"entities\": [], "

@@ -5,7 +5,7 @@ is checked before it is opened (a pipe would block the open, a device never ends
 is no file), its size is refused over the caller's limit, and at most one byte past the limit
 is read, so a file that grows while it is read is refused too. JSON text is parsed by
 :func:`loads` (duplicate keys, NaN and non-object lines refused), the one JSON reader of
-input files.
+input files; a JSON Lines file is read by :func:`read_jsonl`.
 """
 
 from __future__ import annotations
@@ -140,3 +140,45 @@ def loads_object(text: str, file: str, line: int | None = None) -> dict[str, Any
         got = "null" if value is None else type(value).__name__
         raise IsnadError(f"expected a JSON object, got {got}", file=file, line=line)
     return value
+
+
+def jsonl_objects(data: bytes, file: str, what: str, line_limit: int) -> list[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` of each line of JSON Lines ``data``: UTF-8 (a leading byte
+    order mark skipped), LF or CRLF line ends, blank lines skipped (and still counted). A line
+    over ``line_limit`` bytes, one that is not UTF-8, holds a NUL byte or is not one JSON
+    object (``null`` and arrays included) is an IsnadError naming ``file`` and its line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IsnadError(f"UTF-16 text: {what} is UTF-8", file=file)
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    out = []
+    for n, raw in enumerate(data.split(b"\n"), 1):
+        if len(raw) > line_limit:
+            raise IsnadError(f"a line of {len(raw)} bytes is over the {line_limit}-byte limit for one line",
+                             file=file, line=n)
+        try:
+            text = raw.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError as exc:
+            raise IsnadError(f"invalid UTF-8 at byte {exc.start + 1} of the line ({what} is UTF-8)",
+                             file=file, line=n) from None
+        if not text.strip():
+            continue
+        if "\0" in text:
+            raise IsnadError(f"NUL byte at column {text.index(chr(0)) + 1} ({what} is UTF-8 JSON text)",
+                             file=file, line=n)
+        try:
+            obj = loads_object(text, file, n)
+        except IsnadError as exc:
+            if text.strip() in ("[", "{"):  # a pretty-printed file
+                exc = IsnadError(f"{exc.message} (JSONL: one whole JSON object a line)", file=file, line=n)
+            elif exc.message == "expected a JSON object, got list":
+                exc = IsnadError(f"{exc.message} (JSONL: one object a line, not an array)", file=file, line=n)
+            raise exc from None
+        out.append((n, obj))
+    return out
+
+
+def read_jsonl(path: Path, limit: int, what: str, *, line_limit: int,
+               follow_symlinks: bool = True) -> list[tuple[int, dict[str, Any]]]:
+    """:func:`read_bytes`, then :func:`jsonl_objects`: the checked objects of a JSON Lines file."""
+    data = read_bytes(path, limit, what, follow_symlinks=follow_symlinks)
+    return jsonl_objects(data, str(path), what, line_limit)

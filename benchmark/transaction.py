@@ -196,6 +196,40 @@ def _write_new(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+def check_target(path: Path) -> None:
+    """Refuse to write the file ``path`` into a missing folder, or in place of a folder, a
+    link or anything but a regular file (checked by :func:`write_file`, and by a command
+    before its long work)."""
+    if not path.parent.is_dir():
+        raise IsnadError(f"no such folder {str(path.parent)!r} to write into", file=str(path))
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "a symbolic link" if stat.S_ISLNK(info.st_mode) else \
+            "not a regular file"
+        raise IsnadError(f"{what}: refusing to replace it (name the file to write)", file=str(path))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write the one file ``path`` whole or not at all: the bytes go to a new file beside it,
+    which one atomic rename puts in place (and which is removed when anything fails);
+    :func:`check_target` first."""
+    import secrets
+
+    check_target(path)
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    try:
+        _write_new(tmp, data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise IsnadError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
 # --- the transaction -----------------------------------------------------------------------
 
 

@@ -188,6 +188,30 @@ def test_disk_cache_makes_a_rerun_free(server, tmp_path):
     assert len(server.requests) == 2 * n
 
 
+@pytest.mark.parametrize("damage", ["pipe", "link", "too big", "a key twice"])
+def test_a_damaged_cache_entry_is_asked_again_never_read_unbounded(server, tmp_path, damage):
+    import os
+
+    from baselines.adapters import openai_chat
+
+    server.reply = gold_server_reply
+    first = predict_gold(adapter(server, tmp_path), GOLD)
+    (entry,) = [p for p in (tmp_path / "cache").rglob("*.json")]
+    text = entry.read_text(encoding="utf-8")
+    entry.unlink()
+    if damage == "pipe":
+        os.mkfifo(entry)  # an open() would block for ever
+    elif damage == "link":
+        (tmp_path / "elsewhere.json").write_text(text, encoding="utf-8")
+        entry.symlink_to(tmp_path / "elsewhere.json")
+    elif damage == "too big":  # still valid JSON: only its size refuses it
+        entry.write_text(text + " " * openai_chat.MAX_REPLY_BYTES, encoding="utf-8")
+    else:
+        entry.write_text(text.replace('{"model"', '{"reply": "", "model"', 1), encoding="utf-8")
+    again = adapter(server, tmp_path)
+    assert predict_gold(again, GOLD) == first and again.cache_hits == 0 and len(server.requests) == 2
+
+
 def test_json_in_prose_and_fences(server, tmp_path):
     body = gold_reply(DOC.text.strip())
     replies = [f"Sure! Here is the annotation:\n{body}\nHope this helps.",

@@ -150,10 +150,10 @@ def fast_outputs(monkeypatch):
     """The scoring of each case is the same; only the writing is under test: score once."""
     real, memo = board.build_outputs, {}
 
-    def cached(lb, gold=None, use_cache=True, incoming=None):
-        key = (use_cache, tuple(sorted(incoming or ())), (lb / "submissions/perfect").exists())
+    def cached(lb, gold=None, use_cache=True, incoming=None, strict=True):
+        key = (use_cache, tuple(sorted(incoming or ())), (lb / "submissions/perfect").exists(), strict)
         if key not in memo:
-            memo[key] = real(lb, gold, use_cache, incoming)
+            memo[key] = real(lb, gold, use_cache, incoming, strict)
         return memo[key]
 
     monkeypatch.setattr(board, "build_outputs", cached)

@@ -2,13 +2,15 @@
 
 Every refused input: exit code 2, exactly one line on stderr naming the file (and line and
 field where there is one), no traceback, nothing on stdout, and for `submit` the leaderboard
-byte for byte as it was. The accepted oddities (BOM, CRLF, U+2028 in a string, a text span
+byte for byte as it was. A predictions file gets the very same line from `validate`, `score`,
+`compare` (as either system) and `submit`: one validation path. The accepted oddities (BOM, CRLF, U+2028 in a string, a text span
 not in the document, HTML or path-like names) are scored, each checked on its own.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -36,9 +38,11 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture()
 def board(tmp_path) -> Path:
-    """A scratch repository holding a copy of the repository's leaderboard/."""
+    """A scratch repository holding a copy of the repository's leaderboard/ (and a gold/
+    folder: the leaderboard commands act on the benchmark's repository only)."""
     root = tmp_path / "repo"
     shutil.copytree(REPO / "leaderboard", root / "leaderboard")
+    (root / "gold").mkdir()
     return root
 
 
@@ -65,16 +69,10 @@ def _huge(path: Path) -> None:
 
 
 def _long_line(path: Path) -> None:
-    size = 50 * 1024 * 1024
+    size = 10 * 1024 * 1024
     head, tail = b'{"document_id": "', b'"}'
-    chunk = b"x" * (1 << 20)
     with open(path, "wb") as fh:
-        fh.write(b"\n" + head)
-        left = size - len(head) - len(tail)
-        while left:
-            fh.write(chunk[:min(left, len(chunk))])
-            left -= min(left, len(chunk))
-        fh.write(tail)
+        fh.write(b"\n" + head + b"x" * (size - len(head) - len(tail)) + tail)
 
 
 def _nested(path: Path) -> None:
@@ -82,30 +80,39 @@ def _nested(path: Path) -> None:
     path.write_text('{"document_id": "%s", "entities": %s%s}\n' % (DOC_ID, "[" * depth, "]" * depth), encoding="utf-8")
 
 
-GENERATORS = {"huge-200mb.jsonl": _huge, "line-50mb.jsonl": _long_line, "nested-100k.jsonl": _nested}
+GENERATORS = {"huge-200mb.jsonl": _huge, "line-10mb.jsonl": _long_line, "nested-100k.jsonl": _nested,
+              "fifo.jsonl": os.mkfifo, "folder.jsonl": Path.mkdir, "missing.jsonl": lambda path: None}
+# One validation path: each of these reads a predictions file the same way
+PREDICTION_COMMANDS = ("validate", "score", "compare-a", "compare-b", "submit")
+WRITERS = ("submit", "leaderboard-build", "gold-build")  # each runs on its own scratch copy
 
 
 def test_the_table_lists_every_corpus_file_once():
-    listed = list(TABLE["refused"]) + list(TABLE["accepted"])
+    listed = list(TABLE["predictions"]) + list(TABLE["refused"]) + list(TABLE["accepted"])
     on_disk = sorted(p.name for p in CORPUS.iterdir() if p.name not in ("expected.yaml", ".gitattributes"))
     assert sorted(listed) == on_disk
     assert len(set(listed)) == len(listed)
     assert set(TABLE["generated"]) == set(GENERATORS)
 
 
-def _command(command: str, path: Path, board_root: Path) -> list[str]:
-    if command == "submit":
-        return ["submit", str(path), "--name", SUBMIT_NAME, "--date", "2026-12-01", "--root", str(board_root)]
-    return [command, str(path)]
+def _args(command: str, path: Path, root: Path | None) -> list[str]:
+    good = str(CORPUS / "good.jsonl")
+    return {"validate": ["validate", str(path)], "score": ["score", str(path)],
+            "compare-a": ["compare", str(path), good, "--bootstrap", "1"],
+            "compare-b": ["compare", good, str(path), "--bootstrap", "1"],
+            "submit": ["submit", str(path), "--name", SUBMIT_NAME, "--date", "2026-12-01", "--root", str(root)],
+            "leaderboard-build": ["leaderboard", "build", "--root", str(root)],
+            "gold-build": ["gold", "build", "--root", str(root)]}[command]
 
 
-def _check_all(name: str, commands: dict[str, str], path: Path, tmp_path: Path) -> None:
-    """Run each command on ``path`` (side by side: each has its own scratch leaderboard) and
-    check every refusal."""
+def _check_all(name: str, commands: dict[str, str], path: Path, tmp_path: Path) -> list[str]:
+    """Run each command on ``path`` (side by side: each writer has its own scratch copy of the
+    repository) and check every refusal; returns the lines printed, by command."""
     boards = {}
-    for command in commands:
+    for command in set(commands) & set(WRITERS):
         root = boards[command] = tmp_path / f"repo-{command}"
         shutil.copytree(REPO / "leaderboard", root / "leaderboard")
+        (root / "gold").mkdir()
     where = {c: path for c in commands}
     if "leaderboard-build" in commands:
         folder = boards["leaderboard-build"] / "leaderboard/submissions/bad-yaml"
@@ -115,28 +122,40 @@ def _check_all(name: str, commands: dict[str, str], path: Path, tmp_path: Path) 
         where["leaderboard-build"] = folder / "submission.yaml"
     if "gold-build" in commands:
         for part in ("gold", "seeds"):
-            shutil.copytree(REPO / part, boards["gold-build"] / part)
+            shutil.copytree(REPO / part, boards["gold-build"] / part, dirs_exist_ok=True)
         source = next((boards["gold-build"] / "gold/source").glob("*.yaml"))
         shutil.copy(path, source)
         where["gold-build"] = source
     before = {c: snapshot(root) for c, root in boards.items()}
     listing = {c: sorted(p.name for p in root.iterdir()) for c, root in boards.items()}
-    args = {c: ["leaderboard", "build", "--root", str(boards[c])] if c == "leaderboard-build"
-            else ["gold", "build", "--root", str(boards[c])] if c == "gold-build"
-            else _command(c, path, boards[c]) for c in commands}
+    args = {c: _args(c, path, boards.get(c)) for c in commands}
     procs = {c: subprocess.Popen([sys.executable, "-m", "benchmark.cli", *a], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
              for c, a in args.items()}
+    printed = []
     for command, fragment in commands.items():
         out, err = procs[command].communicate(timeout=120)
         r = subprocess.CompletedProcess(args[command], procs[command].returncode, out, err)
         try:
             assert_refused(r, str(where[command]), fragment)
-            assert snapshot(boards[command]) == before[command], "the leaderboard changed"
-            assert sorted(p.name for p in boards[command].iterdir()) == listing[command], "staging left behind"
+            if command in boards:
+                assert snapshot(boards[command]) == before[command], "the leaderboard changed"
+                assert sorted(p.name for p in boards[command].iterdir()) == listing[command], "staging left behind"
         except AssertionError as exc:
             raise AssertionError(f"isnad {command} {name}: {exc}") from None
+        printed.append(r.stderr)
     assert not Path("/tmp/isnad-pwned").exists()
+    return printed
+
+
+def _same_verdict(name: str, fragment: str, path: Path, tmp_path: Path) -> None:
+    printed = _check_all(name, dict.fromkeys(PREDICTION_COMMANDS, fragment), path, tmp_path)
+    assert len(set(printed)) == 1, dict(zip(PREDICTION_COMMANDS, printed))
+
+
+@pytest.mark.parametrize("name", list(TABLE["predictions"]))
+def test_one_verdict_for_a_predictions_file(tmp_path, name):
+    _same_verdict(name, TABLE["predictions"][name], CORPUS / name, tmp_path)
 
 
 @pytest.mark.parametrize("name", list(TABLE["refused"]))
@@ -145,10 +164,10 @@ def test_refused(tmp_path, name):
 
 
 @pytest.mark.parametrize("name", list(TABLE["generated"]))
-def test_refused_generated(tmp_path, name):
+def test_one_verdict_for_a_generated_file(tmp_path, name):
     path = tmp_path / name
     GENERATORS[name](path)
-    _check_all(name, TABLE["generated"][name], path, tmp_path)
+    _same_verdict(name, TABLE["generated"][name], path, tmp_path)
 
 
 @pytest.mark.parametrize("name, fragment", list(TABLE["names"].items()))
@@ -217,7 +236,7 @@ def test_html_and_path_names_are_kept_inside_and_escaped(board):
     assert r.returncode == 0, r.stderr
     slug = "img-src-x-onerror-alert-1-co"
     assert f"submitted {slug}" in r.stdout
-    assert sorted(p.name for p in board.iterdir()) == ["leaderboard"]
+    assert sorted(p.name for p in board.iterdir()) == ["gold", "leaderboard"]
     assert not (board.parent / "x").exists() and not (board.parent.parent / "x").exists()
     assert (board / "leaderboard/submissions" / slug / "predictions.jsonl").read_bytes() == \
         (CORPUS / "good.jsonl").read_bytes()
@@ -227,3 +246,16 @@ def test_html_and_path_names_are_kept_inside_and_escaped(board):
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; co" in page
     assert yaml.safe_load((board / "leaderboard/submissions" / slug / "submission.yaml").read_text(
         encoding="utf-8"))["name"] == name
+
+
+@pytest.mark.parametrize("edit, fragment", [
+    (lambda line: line.replace('"id": ', '"id": "x", "id": ', 1), ':1: bad JSON: duplicate key "id" in an object'),
+    (lambda line: line + "\nnull", ":2: expected a JSON object, got null"),
+])
+def test_a_gold_folder_is_read_by_the_same_rules(tmp_path, edit, fragment):
+    gold = tmp_path / "gold"
+    shutil.copytree(REPO / "gold/data", gold / "data")
+    docs = gold / "data/documents.jsonl"
+    docs.write_text(edit(docs.read_text(encoding="utf-8").rstrip("\n")) + "\n", encoding="utf-8")
+    r = isnad("validate", str(CORPUS / "good.jsonl"), "--gold", str(gold))
+    assert_refused(r, str(docs.resolve()), fragment)

@@ -195,6 +195,45 @@ def test_supervised_on_new_text_uses_the_full_model():
     assert b._own_rows(_seed()[1]) is not None
 
 
+def test_supervised_features_come_from_the_shared_analysis(monkeypatch):
+    """The tagger runs once per document (the analysis), never once per sentence: the
+    feature tags are the analysis' mentions, in training as in prediction."""
+    from baselines import supervised
+    from baselines.analysis import analyse
+    from baselines.entities import EntityTagger
+
+    model = supervised._full_model(None)
+    calls = []
+    tag = EntityTagger.tag
+    monkeypatch.setattr(EntityTagger, "tag", lambda self, *a: calls.append(1) or tag(self, *a))
+    text = " ".join(MADE_UP[:3])
+    supervised.predict_text(model, "d", text)
+    assert len(calls) == 1
+    doc_id, seed = _seed()
+    rows = [r for r in supervised.load_sentence_rows() if r["document_id"] == doc_id]
+    calls.clear()
+    supervised.cross_validated_predictions(rows, seed, doc_id)
+    assert len(calls) == 1
+    doc = analyse(seed)
+    row = next(r for r in rows if any(doc.mention_at.get(doc.token_at(a)) for a in r["token_starts"]))
+    tags = supervised.tagger_tags(doc, row["token_starts"], row["token_ends"])
+    for m in doc.mentions:
+        if row["start"] <= m.start < row["end"]:
+            assert tags[row["token_starts"].index(doc.tokens[m.first].start)] == "B-" + m.label
+
+
+def test_supervised_needs_the_text_of_every_training_document():
+    from baselines.supervised import cross_validated_predictions, load_sentence_rows
+
+    doc_id, text = _seed()
+    rows = [r for r in load_sentence_rows() if r["document_id"] == doc_id]
+    other = [dict(r, document_id="another", id="another:" + r["id"]) for r in rows]
+    with pytest.raises(ValueError, match="another"):
+        cross_validated_predictions(rows, text, doc_id, training_rows=rows + other)
+    cv = cross_validated_predictions(rows, text, doc_id, training_rows=rows + other, texts={"another": text})
+    assert all(any(i.startswith("another:") for i in ids) for ids in cv.trained_on.values())
+
+
 # -- honesty ----------------------------------------------------------------------------------
 def _gold_strings() -> tuple[set[str], set[str]]:
     data = bundled_gold_dir() / "data"

@@ -39,42 +39,28 @@ def test_second_article_gold_has_every_case(second):
     assert "\"الأمة\"" in doc.text and not any(q.text == "الأمة" for q in doc.quotes)
 
 
-#: the issue's targets for cue-rules on the end-to-end track (quotes overlap F1, attribution F1)
-TARGETS = {"quotes.overlap": 0.90, "attribution.end_to_end": 0.75}
-
-
-def test_seed_targets():
-    # The rules come from Arabic news grammar in general, but they were written while their
-    # figures on this article and the second one were watched: see the held-out test below.
-    cue = _figures("cue-rules", load_gold())
-    for key, target in TARGETS.items():
-        assert cue[key] >= target, (key, cue[key])
-    floor = _figures("frequent-speaker", load_gold())
-    assert floor["quotes.overlap"] == cue["quotes.overlap"]  # the same quotes ...
-    assert floor["attribution.end_to_end"] < cue["attribution.end_to_end"]  # ... a worse speaker choice
-    marks, null = _figures("quote-marks", load_gold()), _figures("null", load_gold())
-    assert all(marks[k] > null[k] for k in marks) and all(v == 0 for v in null.values())
-
-
-def test_cue_rules_score_at_least_as_well_on_a_new_article(second):
-    seed, new = _figures("cue-rules", load_gold()), _figures("cue-rules", second)
-    for key, target in TARGETS.items():
-        assert new[key] >= target, (key, new[key])
-        assert new[key] >= seed[key], (key, seed[key], new[key])
-    assert _figures("frequent-speaker", second)["attribution.end_to_end"] < new["attribution.end_to_end"]
-
-
-def test_cue_rules_beat_the_floors_on_an_article_written_after_them():
-    """tests/fixtures/guidelines_article was annotated by the gold's guidelines alone, after the
-    rules of cue-rules were written, and was never looked at while writing them: there the
-    rules must still beat both floors in attribution and find most quotes."""
+def _held_out() -> Gold:
     folder = FIXTURES / "guidelines_article"
     doc, version = compile_file(folder / "gold.yaml", folder)
-    held_out = Gold((doc,), version, "0" * 64, folder)
-    cue = _figures("cue-rules", held_out)
-    for floor in ("frequent-speaker", "quote-marks"):
-        assert _figures(floor, held_out)["attribution.end_to_end"] < cue["attribution.end_to_end"], floor
-    assert cue["quotes.overlap"] > _figures("quote-marks", held_out)["quotes.overlap"]
+    return Gold((doc,), version, "0" * 64, folder)
+
+
+@pytest.mark.parametrize("article", ["seed", "second", "held-out"])
+def test_cue_rules_beat_the_floors(article, second):
+    """On the gold article, on the second article and on tests/fixtures/guidelines_article
+    (annotated by the guidelines alone; no rule is developed on it, it is only measured), the
+    rules name more speakers right than both floors and find more quotes than quotation
+    marks do. No test asserts a target on the gold article itself: its rules must not be
+    fitted to it (its figures are reported, in the baseline's leaderboard description)."""
+    gold = {"seed": load_gold, "second": lambda: second, "held-out": _held_out}[article]()
+    cue, marks = _figures("cue-rules", gold), _figures("quote-marks", gold)
+    floor = _figures("frequent-speaker", gold)
+    assert floor["quotes.overlap"] == cue["quotes.overlap"]  # the same quotes ...
+    assert floor["attribution.end_to_end"] < cue["attribution.end_to_end"]  # ... a worse speaker choice
+    assert marks["attribution.end_to_end"] < cue["attribution.end_to_end"]
+    assert marks["quotes.overlap"] < cue["quotes.overlap"]
+    null = _figures("null", gold)
+    assert all(v == 0 for v in null.values()) and all(marks[k] >= null[k] for k in marks)
 
 
 @pytest.mark.parametrize("gold_name", ["seed", "second"])
@@ -269,3 +255,23 @@ def test_attribute_accepts_any_spans(name):
         assert len(speakers) == 1
         s = speakers[0]
         assert s is None or "text" in s or 0 <= s["start"] < s["end"] <= len(text)
+
+
+def test_the_cue_rules_caveat_states_its_held_out_figures():
+    """The leaderboard says that the gold figures of cue-rules are optimistic and gives its
+    figures on the held-out article: they must be the figures a fresh run gets."""
+    import re
+
+    from baselines.registry import leaderboard_description
+
+    caveat = leaderboard_description("cue-rules")
+    assert "optimistic" in caveat and "guidelines_article" in caveat
+    stated = [float(x) for x in re.findall(r"\d\.\d{3}", caveat)]
+    held_out = _held_out()
+    end = score(predict_gold(get_baseline("cue-rules"), held_out), held_out, bootstrap=0)
+    given = score(predict_gold(get_baseline("cue-rules"), held_out, "gold-quotes"), held_out, bootstrap=0)
+    actual = [end.get("quotes.overlap.f1"), end.get("quotes.exact.f1"), end.get("attribution.end_to_end.f1"),
+              given.get("attribution.end_to_end.f1")]
+    assert stated == [round(x, 3) for x in actual]
+    for name in ("frequent-speaker", "supervised"):
+        assert "optimistic" in leaderboard_description(name)

@@ -71,10 +71,17 @@ def test_common_speaker_nouns_with_their_adjectives_and_definite_subjects():
     assert _quotes("قالت الباحثة نادية كرم إن الأمطار قليلة.")[0][3] == "نادية كرم"
 
 
-def test_a_relative_clause_after_the_subject_is_not_the_content():
-    text = ("وأضاف الوزير التونسي، الذي من المتوقع أن يلتقي نظيره غدا، في تصريح للصحافيين: "
-            "\"الزيارة ناجحة\".")
-    assert _quotes(text) == [("الزيارة ناجحة", "direct", "أضاف", "الوزير التونسي")]
+@pytest.mark.parametrize("text, content, speaker", [
+    ("وقال رئيس الوزراء، الذي يزور البلاد منذ يومين، إن العلاقات ممتازة.", "العلاقات ممتازة", "رئيس الوزراء"),
+    ("وأوضحت المديرة، التي تولت منصبها العام الماضي، أن الميزانية لا تكفي.", "الميزانية لا تكفي", "المديرة"),
+    # a complementizer inside the relative clause is not the content's
+    ("وأكد السفير الياباني، الذي من المنتظر أن يغادر غدا، أن بلاده ستمول المستشفى.",
+     "بلاده ستمول المستشفى", "السفير الياباني"),
+    ('وقال المتحدث باسم الشرطة، الذي رفض الكشف عن اسمه، في تصريح للصحفيين: "لا إصابات".',
+     "لا إصابات", "المتحدث باسم الشرطة"),
+])
+def test_a_relative_clause_after_the_subject_is_not_the_content(text, content, speaker):
+    assert [(q[0], q[3]) for q in _quotes(text)] == [(content, speaker)]
 
 
 # -- countries, adjuncts, facilities --------------------------------------------------------
@@ -83,10 +90,14 @@ def test_a_country_is_the_subject_only_when_the_verb_agrees_with_it():
     assert _quotes("ودعت تركيا إلى وقف إطلاق النار فورا.") == [
         ("وقف إطلاق النار فورا", "indirect", "دعت", "تركيا")]
     # a masculine verb before a feminine country: the country is the object, the subject is dropped
-    text = "قال وزير الداخلية ماجد العمر إن الأمن مستتب، ودعا الصين إلى التعاون في مكافحة التهريب."
-    assert _quotes(text)[1] == ("الصين إلى التعاون في مكافحة التهريب", "indirect", "دعا", "ماجد العمر")
+    text = "قال النائب شادي عمر إن القانون ظالم، وطالب اليابان بتعويض المتضررين."
+    assert _quotes(text)[1] == ("اليابان بتعويض المتضررين", "indirect", "طالب", "شادي عمر")
+    text = "قالت المفوضة هالة منصور إن التقرير جاهز. وأضافت أن الأدلة كافية. واتهم البرازيل بالتقصير."
+    assert _quotes(text)[2] == ("البرازيل بالتقصير", "indirect", "اتهم", None)  # no masculine antecedent
     # a masculine country name agrees with a masculine verb
     assert _quotes("وأعلن العراق أن الحدود ستفتح.")[0][3] == "العراق"
+    assert _quotes("وأعلن الأردن أن المعابر ستغلق مؤقتا.")[0][3] == "الأردن"
+    assert _quotes("ودعا السودان إلى هدنة إنسانية عاجلة.") == [("هدنة إنسانية عاجلة", "indirect", "دعا", "السودان")]
 
 
 def test_a_place_or_a_building_in_an_adjunct_is_never_the_speaker():
@@ -97,10 +108,19 @@ def test_a_place_or_a_building_in_an_adjunct_is_never_the_speaker():
     assert _quotes(text)[1] == ("علاقاتنا قوية جدا مع الجميع", "direct", None, "كمال منصور")
 
 
-def test_a_quoted_name_inside_the_adjuncts_does_not_stop_the_search_for_the_content():
-    text = ('قالت الباحثة نادية كرم إن الأمطار قليلة. وأضافت خلال ندوة نظمتها جمعية "أصدقاء البيئة" '
-            'في عمان أن المياه الجوفية تتراجع كل عام.')
-    assert _quotes(text)[1] == ("المياه الجوفية تتراجع كل عام", "indirect", "أضافت", "نادية كرم")
+@pytest.mark.parametrize("text, content, speaker", [
+    ('قال الطبيب رامي خوري إن العدوى تنتشر. وأضاف في مقابلة مع قناة "الشرق" أن المستشفيات ممتلئة.',
+     "المستشفيات ممتلئة", "رامي خوري"),
+    ('قالت الكاتبة سناء موسى إن القراءة تتراجع. وأوضحت خلال جلسة ضمن مهرجان "ليالي الشعر" في بيروت '
+     'أن الشباب يفضلون الهاتف.', "الشباب يفضلون الهاتف", "سناء موسى"),
+    ('قال المهندس جلال داود إن الجسر آمن. وأضاف خلال زيارته مشروع "مدينة المستقبل" بالرياض أن '
+     'الأعمال تتقدم.', "الأعمال تتقدم", "جلال داود"),
+])
+def test_a_quoted_name_inside_the_adjuncts_does_not_stop_the_search_for_the_content(text, content, speaker):
+    assert [(q[0], q[3]) for q in _quotes(text)][1] == (content, speaker)
+    # a longer quotation there is the content, not a name
+    long = text.split(". ")[0] + '. وأضاف في مقابلة: "الوضع صعب جدا ولا نعرف متى ينتهي هذا كله".'
+    assert _quotes(long)[1][:2] == ("الوضع صعب جدا ولا نعرف متى ينتهي هذا كله", "direct")
 
 
 # -- dropped subjects and participles --------------------------------------------------------
@@ -125,12 +145,6 @@ def test_continuations_and_participles_share_the_subject():
 
 
 # -- content -------------------------------------------------------------------------------
-def test_a_verb_repeated_after_its_subject_reports_once_with_the_second_occurrence():
-    text = "وأكد رئيس البرلمان سامي الخطيب أكد على أهمية الحوار بين الأحزاب."
-    assert _quotes(text) == [("أهمية الحوار بين الأحزاب", "indirect", "أكد", "سامي الخطيب")]
-    assert text.index("أكد على") == get_baseline("cue-rules").predict("d", text)["quotes"][0]["cue"]["start"]
-
-
 def test_a_cue_with_a_conjunction_after_a_quotation_opens_a_new_clause():
     text = 'قال الوزير كمال منصور: "نحن هنا من أجل السلام"، ودعا المعارضة إلى الحوار.'
     assert _quotes(text) == [("نحن هنا من أجل السلام", "direct", "قال", "كمال منصور"),
@@ -194,13 +208,20 @@ def test_frequent_speaker_on_texts_without_people(text):
 
 
 # -- where the content ends and starts (GUIDELINES §3.3) --------------------------------------
-def test_a_relative_clause_joined_by_wa_or_a_comma_is_not_content_a_restrictive_one_is():
-    assert _quotes("وطالب النائب ماجد العمر بفتح المعبر والذي أغلق منذ أسابيع.") == [
-        ("بفتح المعبر", "indirect", "طالب", "ماجد العمر")]
-    assert _quotes("ودعا الوزير كمال منصور إلى إصلاح الطريق، الذي تضرر بفعل الأمطار.") == [
-        ("إصلاح الطريق", "indirect", "دعا", "كمال منصور")]
-    assert _quotes("وقال الوزير كمال منصور إن المشروع الذي أطلقته الحكومة سينجح.")[0][0] == \
-        "المشروع الذي أطلقته الحكومة سينجح"
+@pytest.mark.parametrize("text, content", [
+    ("وطالب النائب ماجد العمر بفتح المعبر والذي أغلق منذ أسابيع.", "بفتح المعبر"),
+    ("وقال رئيس الوزراء الكندي إن الضرائب ستنخفض والتي ارتفعت العام الماضي.", "الضرائب ستنخفض"),
+    ("وأكدت الوزيرة ريم عساف أن المدارس ستفتح والتي أغلقت منذ شهرين بسبب الوباء.", "المدارس ستفتح"),
+    ("وأشاد الرئيس بأداء اللاعبين والذين قدموا مباراة كبيرة رغم الإصابات.", "بأداء اللاعبين"),
+    ("ودعا الوزير كمال منصور إلى إصلاح الطريق، الذي تضرر بفعل الأمطار.", "إصلاح الطريق"),
+    ("ودعا رئيس البلدية إلى ترميم الجسر القديم، الذي يعود إلى القرن الماضي.", "ترميم الجسر القديم"),
+    # a restrictive relative (no و, no comma) picks out a noun of the content: it stays
+    ("وقال الوزير كمال منصور إن المشروع الذي أطلقته الحكومة سينجح.", "المشروع الذي أطلقته الحكومة سينجح"),
+    ("وأشار المحلل مجدي سالم إلى أن الأسواق التي تضررت من الأزمة بدأت تتعافى.",
+     "الأسواق التي تضررت من الأزمة بدأت تتعافى"),
+])
+def test_a_relative_clause_joined_by_wa_or_a_comma_is_not_content_a_restrictive_one_is(text, content):
+    assert [q[0] for q in _quotes(text)] == [content]
 
 
 def test_a_postposed_cue_attributes_the_clause_before_it():
@@ -213,3 +234,92 @@ def test_a_postposed_cue_attributes_the_clause_before_it():
     # a quotation with no clause around it stays a direct quote of the postposed cue
     assert _quotes('"الاتفاق ولد ميتا"، قال المعارض سامي الخطيب.') == [
         ("الاتفاق ولد ميتا", "direct", "قال", "سامي الخطيب")]
+
+
+# -- words relayed from a source, prepositions of source (GUIDELINES §3.1, §3.3, §3.5) ---------
+@pytest.mark.parametrize("text, quote", [
+    ("ونقلت وكالة رويترز عن مصدر أمني قوله إن الهجوم أسفر عن قتلى.",
+     ("الهجوم أسفر عن قتلى", "indirect", "نقلت", "مصدر أمني")),
+    ('ونقلت صحيفة "الوطن" عن وزير الداخلية قوله إن الحدود آمنة.',
+     ("الحدود آمنة", "indirect", "نقلت", "وزير الداخلية")),
+    ('ونقل التلفزيون الرسمي عن الرئيس جوزيف عون قوله: "لن نسمح بالفوضى".',
+     ("لن نسمح بالفوضى", "direct", "نقل", "جوزيف عون")),
+    ("ونقلت عن شهود عيان قولهم إن الانفجار وقع قرب السوق.",
+     ("الانفجار وقع قرب السوق", "indirect", "نقلت", "شهود عيان")),
+    ("ونقلت الوكالة، اليوم الاثنين، عن مصادر دبلوماسية أن الاجتماع تأجل.",
+     ("الاجتماع تأجل", "indirect", "نقلت", "مصادر دبلوماسية")),
+])
+def test_relayed_words_belong_to_the_source_after_an(text, quote):
+    assert _quotes(text) == [quote]
+
+
+@pytest.mark.parametrize("text", ["ونقل الجرحى إلى المستشفى بعد الحادث.", "وتنقل الحافلات آلاف الركاب يوميا.",
+                                  "ونقلت الشركة مقرها إلى دبي العام الماضي."])
+def test_naql_without_a_source_is_no_quote(text):
+    assert _quotes(text) == []
+
+
+@pytest.mark.parametrize("text, quote", [
+    ("وبحسب الأمم المتحدة، نزح آلاف السكان.", ("نزح آلاف السكان", "indirect", "بحسب", "الأمم المتحدة")),
+    ("وبحسب وزارة الصحة، ارتفع عدد الإصابات إلى مئة.",
+     ("ارتفع عدد الإصابات إلى مئة", "indirect", "بحسب", "وزارة الصحة")),
+    ("ووفقا لمنظمة الصحة العالمية، فإن اللقاح آمن.", ("اللقاح آمن", "indirect", "وفقا", "منظمة الصحة العالمية")),
+    ("وحسب مصادر محلية، فر مئات السكان من القرية.", ("فر مئات السكان من القرية", "indirect", "حسب", "مصادر محلية")),
+    # after the clause it attributes, the conjunction of the clause left out
+    ("وتراجعت الصادرات خلال الربع الأول، بحسب البنك المركزي.",
+     ("تراجعت الصادرات خلال الربع الأول", "indirect", "بحسب", "البنك المركزي")),
+    ('وأصبحت الأوضاع "كارثية" في المخيمات، وفق مسؤولين محليين.',
+     ('أصبحت الأوضاع "كارثية" في المخيمات', "mixed", "وفق", "مسؤولين محليين")),
+    ("وأغلقت المدارس أبوابها، نقلا عن وزير التعليم.",
+     ("أغلقت المدارس أبوابها", "indirect", "نقلا", "وزير التعليم")),
+    ('"لا تراجع عن القرار"، بحسب المتحدث باسم الحكومة.',
+     ("لا تراجع عن القرار", "direct", "بحسب", "المتحدث باسم الحكومة")),
+])
+def test_a_preposition_of_source_attributes_its_clause(text, quote):
+    assert _quotes(text) == [quote]
+
+
+@pytest.mark.parametrize("text", [
+    "وستبدأ الأعمال قريبا، بحسب الخطة المعلنة.",  # a plan, a law, a schedule: no source
+    "وبحسب القانون، يحق للمواطنين التظاهر.",
+    "وسيعقد الاجتماع في موعده بحسب الجدول.",
+    "ليس هذا فحسب، بل إن الأسعار ارتفعت.",  # فحسب "only", not ف + حسب
+])
+def test_a_preposition_of_source_needs_a_source(text):
+    assert _quotes(text) == []
+
+
+# -- subjects: the pluperfect, an office the lists do not hold, no carried-over speaker -------
+@pytest.mark.parametrize("text, quote", [
+    ("وكانت وكالة فرانس برس قد ذكرت أن الهجوم أسفر عن قتلى.",
+     ("الهجوم أسفر عن قتلى", "indirect", "ذكرت", "وكالة فرانس برس")),
+    ("وكانت الحكومة قد أعلنت أن الضرائب سترتفع.", ("الضرائب سترتفع", "indirect", "أعلنت", "الحكومة")),
+    ("وكان وزير المالية سامي نصار قد حذر من أن العجز سيتفاقم.",
+     ("العجز سيتفاقم", "indirect", "حذر", "سامي نصار")),
+    ("وكان مسؤولون قد أكدوا أن المعبر سيفتح.", ("المعبر سيفتح", "indirect", "أكدوا", "مسؤولون")),
+    ("وكانت إيران قد نفت أن تكون طائراتها اخترقت الأجواء.",
+     ("تكون طائراتها اخترقت الأجواء", "indirect", "نفت", "إيران")),
+])
+def test_the_subject_of_kana_before_qad_is_the_speaker(text, quote):
+    assert _quotes(text) == [quote]
+
+
+@pytest.mark.parametrize("second, speaker", [
+    ("وقال والي الولاية نبيل عمران إن الطرق مغلقة.", "نبيل عمران"),
+    ("وقال محافظ المدينة ماهر الزين إن الطرق مغلقة.", "ماهر الزين"),
+    ("وقال عميد كلية الطب إن الطرق مغلقة.", "عميد كلية الطب"),
+    ("وقال مختار القرية إن الطرق مغلقة.", "مختار القرية"),
+    ("وقالت عمدة البلدة إن الطرق مغلقة.", "عمدة البلدة"),
+])
+def test_an_overt_subject_the_lists_do_not_know_is_never_the_previous_speaker(second, speaker):
+    quotes = _quotes("قال الوزير سمير عطا إن الوضع صعب. " + second)
+    assert quotes[1] == ("الطرق مغلقة", "indirect", second.split()[0][1:], speaker)
+
+
+def test_an_unreadable_subject_gives_no_speaker_and_a_dropped_one_keeps_the_antecedent():
+    first = "قال الوزير سمير عطا إن الوضع صعب. "
+    assert _quotes(first + "وقال زائر غريب الأطوار جدا إن الطرق مغلقة.")[1][3] is None
+    # an object with its possessive pronoun, an adjunct, a participle: the subject is dropped
+    for second in ("وتابع حديثه بالقول إن الطرق مغلقة.", "وأضاف في تصريح إن الطرق مغلقة.",
+                   "وأضاف متحدثا للصحفيين أن الطرق مغلقة."):
+        assert _quotes(first + second)[1][3] == "سمير عطا", second

@@ -1,6 +1,8 @@
 """What the command line prints, at the edges: off a terminal nothing is wrapped (the
-signature is one line whatever $COLUMNS says), every option has help and a placeholder that
-fits it, flags take no value, `isnad predict` shows each span's text."""
+signature is one line whatever $COLUMNS says) and columns stay aligned, every option has help
+and a placeholder that fits it (arguments their plain metavar), flags take no value, `isnad
+predict` shows each span's text, the leaderboard commands refuse a folder that is not the
+repository."""
 
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "llm_errors.jsonl"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def isnad(*args: str, **env: str) -> subprocess.CompletedProcess:
+def isnad(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "benchmark.cli", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=300, env={**os.environ, **env}, cwd=ROOT)
+                          encoding="utf-8", timeout=300, env={**os.environ, **env}, cwd=cwd)
 
 
 def _signature_lines(out: str) -> list[str]:
@@ -137,3 +139,57 @@ def test_predict_prints_each_span_text_beside_its_offsets(tmp_path):
     for d in (full, plain):
         del d["grounding"]
     assert full == plain
+
+
+REPOSITORY_COMMANDS = [("submit", str(FIXTURE), "--name", "Stray"), ("leaderboard", "build"),
+                       ("leaderboard", "check"), ("baselines", "run", "null")]
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("command", REPOSITORY_COMMANDS,
+                         ids=["submit", "leaderboard-build", "leaderboard-check", "baselines-run"])
+def test_leaderboard_commands_refuse_a_folder_that_is_not_the_repository(tmp_path, command):
+    """Run outside the checkout, or given a --root that is not one, a command that writes or
+    checks the leaderboard refuses in one line and leaves the folder as it was."""
+    stray = tmp_path / "stray"
+    stray.mkdir()
+    half = tmp_path / "half"  # a leaderboard/ without the gold/ beside it
+    (half / "leaderboard").mkdir(parents=True)
+    for where, args in ((stray, command), (ROOT, (*command, "--root", str(stray))),
+                        (ROOT, (*command, "--root", str(half)))):
+        target = stray if "--root" not in args or args[-1] == str(stray) else half
+        before = _files(target)
+        r = isnad(*args, cwd=where)
+        assert (r.returncode, r.stdout) == (2, ""), (args, r.stdout, r.stderr)
+        assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr.startswith(f"error: {target.resolve()}: not the isnad-bench repository"), r.stderr
+        assert "--root DIR" in r.stderr
+        assert _files(target) == before
+
+
+def test_help_shows_plain_argument_placeholders():
+    """An argument is shown by its metavar alone (FILE, [NAME]...), never as {FILE} or with
+    a type such as <path>, <str> or <list[str]> beside it."""
+    from typer.testing import CliRunner
+
+    from benchmark.cli import app
+
+    for path, cmd in _commands():
+        r = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+        assert r.exit_code == 0, (path, r.output)
+        usage = next(line for line in r.output.splitlines() if "Usage:" in line).split()
+        args = [p for p in cmd.params if p.param_type_name == "argument"]
+        expected = [(p.metavar if p.required else f"[{p.metavar}]") + ("..." if p.nargs != 1 else "") for p in args]
+        assert usage[usage.index("[OPTIONS]") + 1:] == expected, (path, usage)
+        assert not re.search(r"\{[A-Z_]+\}|<[a-z][a-z\[\], ]*>", r.output), (path, r.output)
+
+
+def test_baselines_list_is_aligned_off_a_terminal():
+    r = isnad("baselines", "list")
+    assert r.returncode == 0, r.stderr
+    rows = r.stdout.splitlines()
+    starts = {len(line) - len(line.split(None, 1)[1]) for line in rows}
+    assert len(rows) >= 5 and len(starts) == 1, rows  # every description starts in one column

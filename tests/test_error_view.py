@@ -13,6 +13,7 @@ import pytest
 from benchmark import load_gold
 from benchmark.leaderboard.board import entries
 from benchmark.leaderboard.view import system_view, totals
+from benchmark.predictions import predictions_from_gold
 from benchmark.report import build_report
 from benchmark.scoring import align
 
@@ -72,7 +73,13 @@ def test_each_error_of_the_hand_made_file_is_in_the_view():
     assert boundary["match"] == "overlap" and boundary["speaker_status"] == "correct"
     wrong_speaker = quotes["ضرورة إيجاد حل سياسي في سوريا بدلا من الحل العسكري"]
     assert wrong_speaker["match"] == "exact" and wrong_speaker["speaker_status"] == "wrong"
-    assert wrong_speaker["speaker"] == "جون كيري"
+    assert wrong_speaker["speaker"] == {"given": "جون كيري", "name": "جون كيري"}
+    unresolved = quotes["النظام السوري بارتكاب جرائم حرب وجرائم ضد الإنسانية"]  # a name the article does not hold
+    assert unresolved["speaker"] == {"given": "بان كي مون", "name": None}
+    assert unresolved["match"] == "exact" and unresolved["speaker_status"] == "wrong"
+    # the made-up quote's cue is in the article: drawn there, and counted wrong (no gold quote to link)
+    assert made_up["cue"] == {"start": 445, "end": 448, "text": "قال"} and doc.text[445:448] == "قال"
+    assert made_up["cue_status"] == "wrong"
     assert doc.cluster(doc.quotes[wrong_speaker["gold"]].speaker).name == "محمد بن عبد الرحمن آل ثاني"
     wrong_cue = quotes["سكان شرق حلب يعيشون تحت تهديد يومي بالموت ولا يرون أي مستقبل"]
     assert wrong_cue["cue_status"] == "wrong" and wrong_cue["cue"]["text"] == "وزير الخارجية الألماني"
@@ -80,3 +87,15 @@ def test_each_error_of_the_hand_made_file_is_in_the_view():
     assert [e["status"] for e in ents if e["text"] == "جون كيري"] == ["right", "spurious"]  # listed twice
     assert [(e["label"], e["status"]) for e in ents if e["text"] == "روسيا"] == [("ORG", "label")]
     assert [e["status"] for e in ents if e["text"] == "واشنطن"] == ["spurious"] and ents[-1]["start"] is None
+
+
+@pytest.mark.parametrize("form", ["cluster", "span", "text"])
+def test_a_speaker_shows_what_the_system_gave_and_whom_it_resolved_to(form):
+    gold = load_gold()
+    preds = predictions_from_gold(gold, speaker=form)
+    views = system_view(align(preds, gold))
+    for doc, pred, view in zip(gold.documents, preds, views):
+        for gq, pq, shown in zip(doc.quotes, pred["quotes"], view["quotes"]):
+            spk = pq["speaker"]
+            given = spk.get("cluster") or spk.get("text") or doc.text[spk["start"]:spk["end"]]
+            assert shown["speaker"] == {"given": given, "name": doc.cluster(gq.speaker).name}

@@ -87,9 +87,19 @@ def _bad_inputs():
         "unknown id": ([pred], ["no-such-doc"], "references[0]: 'no-such-doc' is not a document id of the bundled gold"),
         "no references": ([pred], None, "references missing"),
         "no predictions": (None, [doc.id], "predictions missing"),
-        "not JSON": (["{oops"], [doc.id], "predictions[0]: not valid JSON"),
-        "a number": ([3], [doc.id], "predictions[0] is int: give a dict or a JSON string"),
-        "a JSON list": (["[1, 2]"], [doc.id], "predictions[0]: a JSON list, not an object"),
+        "not JSON": (["{oops"], [doc.id], "predictions[0]: bad JSON: Expecting property name"),
+        "a key twice": (['{"document_id": "x", "document_id": "%s"}' % doc.id], [doc.id],
+                        'predictions[0]: bad JSON: duplicate key "document_id" in an object'),
+        "NaN": (['{"document_id": "%s", "entities": [{"start": NaN}]}' % doc.id], [doc.id],
+                "predictions[0]: bad JSON: NaN is not JSON"),
+        "a number": ([3], [doc.id], "predictions[0] is int: give a prediction document as a dict or a JSON string"),
+        "a number for a reference": ([pred], [3], "references[0] is int: give a document id of the bundled gold "
+                                     "(a string), or a gold document as a dict (a `documents` row included) or a "
+                                     "JSON string"),
+        "nothing": ([], [], "nothing to score: no predictions and references were given"),
+        "lengths differ": ([pred], [doc.id, doc.id], "predictions and references differ in length (1 and 2)"),
+        "no prediction for a reference": ([], [doc.id], "predictions and references differ in length (0 and 1)"),
+        "a JSON list": (["[1, 2]"], [doc.id], "predictions[0]: expected a JSON object, got list"),
         "a single dict": (pred, [doc.id], "predictions must be a list"),
         "bad field": ([dict(pred, entities=[{"start": 5, "end": 9}])], [doc.id],
                       "predictions[0]: entities[0].label: Field required"),
@@ -107,3 +117,14 @@ def test_bad_input_gets_one_clear_message(metric, case):
     text = str(err.value)
     assert text.startswith(message) and "\n" not in text, text
     assert err.value.__cause__ is None and (err.value.__context__ is None or err.value.__suppress_context__)
+
+
+def test_one_at_a_time_and_nothing_added_get_the_same_messages(metric):
+    doc = load_gold().documents[0]
+    with pytest.raises(ValueError, match=r"^prediction is int: give a prediction document as a dict or a JSON string$"):
+        metric.add(prediction=3, reference=doc.id)
+    with pytest.raises(ValueError, match=r"^reference is list: give a document id of the bundled gold"):
+        metric.add(prediction=_variants()["empty"][0], reference=[doc.id])
+    metric.add_batch(predictions=[], references=[])
+    with pytest.raises(ValueError, match="^nothing to score"):
+        metric.compute()

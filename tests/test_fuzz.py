@@ -119,6 +119,11 @@ def test_reader_on_right_keys_and_wrong_types(docs):
         _check_read(result)
         _check_report(score(result, GOLD, bootstrap=0).to_dict())
     as_file = _outcome(_write("loose.jsonl", "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs).encode()))
+    try:
+        json.dumps(docs, allow_nan=False)
+    except ValueError:  # NaN or Infinity is no JSON: a file holding one is refused for it
+        assert as_file[0] == "error" and as_file[1].message.endswith("is not JSON"), as_file
+        return
     assert as_file[0] == kind
     if kind == "error":  # the same problem, named the same way (the file adds its name)
         assert (as_file[1].line, as_file[1].field, as_file[1].message) == (result.line, result.field, result.message)

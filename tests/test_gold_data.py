@@ -127,3 +127,30 @@ def test_every_alias_occurs_in_the_text():
     doc = load_gold().document(SEED)
     for c in doc.clusters:
         assert all(a in doc.text for a in c.aliases), c.id
+
+
+def test_the_card_names_the_clusters_without_a_mention(root):
+    """The card says which clusters have no mention at all (collective actors without a name,
+    known by their aliases) and that none of them is a speaker: the data agrees."""
+    import re
+
+    bare, speaking = set(), set()
+    for doc in load_gold().documents:
+        mentioned = {m.cluster for m in doc.entities} | {q.speaker for q in doc.quotes if q.speaker_mention}
+        bare |= {c.id for c in doc.clusters if c.id not in mentioned}
+        speaking |= {q.speaker for q in doc.quotes}
+    card = (root / "gold" / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"these two, (.*?), are the only clusters with no mention", card, re.S)
+    assert said and set(re.findall(r"`([a-z0-9-]+)`", said.group(1))) == bare == {"syrian-regime", "syrian-opposition"}
+    assert not bare & speaking
+    assert all(c.aliases for doc in load_gold().documents for c in doc.clusters if c.id in bare)
+
+
+def test_the_card_states_the_sentence_rule_the_splitter_applies(root):
+    from benchmark.text import split_sentences
+
+    card = (root / "gold" / "README.md").read_text(encoding="utf-8")
+    rule = card.split("\nSentences: ", 1)[1].split("Tokens:", 1)[0]
+    assert "followed by `,` and whitespace" in rule and "at every line break" in rule
+    text = "Title\n\nA b., C d.\nE f. G h."  # the comma joint and the line break cut; a bare period does not
+    assert [text[s.start:s.end] for s in split_sentences(text)] == ["Title", "A b.", "C d.", "E f. G h."]

@@ -92,3 +92,27 @@ def test_gold_dataset_loads_the_bundled_files_whatever_the_cache_holds(stale_cac
         assert ds.num_rows == len(rows) and ds.features == features(config), config
     with pytest.raises(ValueError, match="unknown config 'mentions'"):
         benchmark.gold_dataset("mentions")
+
+
+def test_the_card_loads_the_folder_by_its_path(root, tmp_path, monkeypatch):
+    """The card's example loads by path (never the bare name "gold", which means this folder
+    only from the repository root) and does what its comments say."""
+    import re
+
+    card = (root / "gold" / "README.md").read_text(encoding="utf-8")
+    code = "".join(re.findall(r"```python\n(.*?)```", card, re.S))
+    calls = re.findall(r'load_dataset\("([^"]+)"', code)
+    assert calls and set(calls) == {"path/to/gold"}
+    assert "offline" in card and "cache" in card  # the reason for the path, said
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # not the repository root: a path works from anywhere
+    runnable = code.replace('"path/to/gold"', repr(str(root / "gold"))).replace(
+        'split="test")', f'split="test", cache_dir={str(tmp_path / "cache")!r})')
+    namespace: dict = {}
+    exec(runnable, namespace)
+    for line in code.splitlines():  # each `expression  # [value]` line shows its value
+        m = re.match(r"(\S[^#]*?)\s+#\s+(\[.*\])$", line)
+        if m:
+            assert repr(eval(m.group(1), namespace)) == m.group(2), line
+    assert namespace["quotes"].num_rows == len((root / "gold/data/quotes.jsonl").read_text(encoding="utf-8").splitlines())

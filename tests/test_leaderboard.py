@@ -10,7 +10,7 @@ import pytest
 from benchmark import load_gold
 from benchmark.errors import IsnadError
 from benchmark.leaderboard import SubmissionMeta, build, check, slugify, submit
-from benchmark.leaderboard import submission as submission_mod
+from benchmark import predictions as predictions_mod
 from benchmark.predictions import predictions_from_gold
 
 DOC = "000_017b6ea0ad0b3e21"
@@ -97,7 +97,7 @@ def test_invalid_predictions_change_nothing(board_root, tmp_path):
 
 
 def test_oversized_file_is_refused(board_root, files, monkeypatch):
-    monkeypatch.setattr(submission_mod, "MAX_PREDICTIONS_BYTES", 10)
+    monkeypatch.setattr(predictions_mod, "MAX_FILE_BYTES", 10)
     with pytest.raises(IsnadError, match="limit"):
         submit(board_root, files["perfect"], meta("Big"))
 

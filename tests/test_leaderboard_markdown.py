@@ -17,7 +17,7 @@ from benchmark import load_gold
 from benchmark.leaderboard import SubmissionMeta, check, submit
 from benchmark.leaderboard.board import Entry
 from benchmark.leaderboard.names import text_problem
-from benchmark.leaderboard.render import TRACK_COLUMNS, render_tables, url
+from benchmark.leaderboard.render import TRACK_COLUMNS, render_markdown, render_tables, url
 from benchmark.leaderboard.submission import Track
 from benchmark.predictions import predictions_from_gold
 
@@ -131,3 +131,18 @@ def test_the_committed_readmes_parse_back():
             assert all(len(r) == int(ranks) + 1 + len(TRACK_COLUMNS[track]) for r in rows), (readme, track)
             shown += [r[int(ranks)]["text"] for r in rows]
         assert sorted(shown) == sorted(m.name + (" (baseline)" if m.baseline else "") for m in shown_metas), readme
+
+
+@pytest.mark.parametrize("description", ["Rules written after reading the article | 1.000", "two\nlines *and* [a](b)"])
+def test_each_description_is_listed_under_the_tables_as_written(description):
+    """The caveats of a score live in an entry's description: the README lists each one, a
+    description that holds Markdown reads back as its plain text, and no table gains a cell."""
+    meta = SubmissionMeta(name="Tagger", description=description, date="2026-12-01")
+    e = Entry(slug="tagger", meta=meta, sha256="", result=RESULT, scoring=None, view={}, rank=1)
+    md = render_markdown([e], load_gold())
+    assert [len(r) for t in tables(md) for r in t] == [CELLS]
+    inline = [t for t in MarkdownIt("commonmark").parse(md.split("## The systems", 1)[1]) if t.type == "inline"]
+    assert len(inline) == 1
+    kinds = {c.type for c in inline[0].children} - {"text", "strong_open", "strong_close"}
+    assert not kinds, kinds  # no emphasis, link or break made of the description
+    assert "".join(c.content for c in inline[0].children) == "Tagger: " + " ".join(description.split())

@@ -120,8 +120,11 @@ ERRORS = """(() => {
   }
   const counts = {};
   for (const b of document.querySelectorAll("#summary [data-count]")) { counts[b.dataset.count] = Number(b.textContent); }
-  const classes = Array.from(document.querySelectorAll("#article span")).map((s) => s.className);
-  return {kinds: kinds, counts: counts, classes: classes};
+  const spans = Array.from(document.querySelectorAll("#article span"));
+  const classes = spans.map((s) => s.className);
+  const drawn = spans.map((s) => ({cls: s.className, text: s.textContent, title: s.title}));
+  return {kinds: kinds, counts: counts, classes: classes, drawn: drawn,
+          summary: document.getElementById("summary").textContent};
 })()"""
 
 
@@ -133,12 +136,15 @@ def test_the_error_view_shows_every_error_of_the_hand_made_file(board, browser, 
     shown = browser.evaluate(ERRORS)
     k = shown["kinds"]
     assert k["ungrounded"]["items"] == ["entities[6]: «واشنطن»", "quotes[4]: «على المجتمع الدولي أن يتحرك فورا لوقف المجزرة»"]
-    assert k["wrong-speaker"]["items"] == ["«ضرورة إيجاد حل سياسي في سوريا بدلا من الحل العسكري» attributed to "
-                                           "«جون كيري»; gold: «محمد بن عبد الرحمن آل ثاني»"]
+    assert k["wrong-speaker"]["items"] == [
+        "«النظام السوري بارتكاب جرائم حرب وجرائم ضد الإنسانية» attributed to «بان كي مون» (resolved to no gold "
+        "speaker); gold: «جون كيري»",
+        "«ضرورة إيجاد حل سياسي في سوريا بدلا من الحل العسكري» attributed to «جون كيري»; gold: «محمد بن عبد الرحمن آل ثاني»"]
     assert len(k["boundary"]["items"]) == 1 and k["boundary"]["items"][0].startswith(
         "predicted «روسيا في ختام الاجتماع بمحاولة وقف القصف في حلب», gold «روسيا في ختام الاجتماع")
     assert k["cue"]["items"] == ["cue «وزير الخارجية الألماني» for «سكان شرق حلب يعيشون تحت تهديد يومي بالموت ولا "
-                                 "يرون أي مستقبل»; gold cue «قال»"]
+                                 "يرون أي مستقبل»; gold cue «قال»",
+                                 "cue «قال» for «على المجتمع الدولي أن يتحرك فورا لوقف المجزرة», a false alarm (no gold quote)"]
     assert k["wrong-label"]["items"] == ["«روسيا» ORG; gold GPE"]
     assert k["spurious"]["items"] == ["«جون كيري» PER (listed again: the first is scored, this one is spurious)"]
     assert len(k["missed-quote"]["items"]) == 15 and "false-alarm" not in k  # the only false alarm is made up
@@ -146,6 +152,13 @@ def test_the_error_view_shows_every_error_of_the_hand_made_file(board, browser, 
     # drawn on the article too
     for cls in ("q-exact", "q-overlap", "spk-wrong", "cue-wrong", "e-label", "e-right e-spurious", "q-miss", "e-miss"):
         assert any(cls in c for c in shown["classes"]), cls
+    # the made-up quote's cue, in the article though its quote is not, drawn as the wrong cue it is scored
+    made_up_cue = [d for d in shown["drawn"] if "cue-wrong" in d["cls"] and "not found in the article" in d["title"]]
+    assert "".join(d["text"] for d in made_up_cue) == "قال"
+    # one false alarm, one gold cue not given...: each count with the words for its number
+    assert re.search(r"\b1 false alarm,", shown["summary"]) and "1 false alarms" not in shown["summary"]
+    assert re.search(r"\b15 gold cues not given", shown["summary"])
+    assert re.search(r"\b2 spans \(listed", shown["summary"])
     # the summary prints the report's counts
     view = json.loads(re.search(r'id="data">(.*?)</script>', board.read_text(encoding="utf-8"), re.S).group(1))
     mine = next(s for s in view["systems"] if s["slug"] == LLM)
@@ -156,6 +169,41 @@ def test_the_error_view_shows_every_error_of_the_hand_made_file(board, browser, 
     assert shown["counts"]["quotes.false_alarm"] == 1 == result["quotes"]["counts"]["overlap"]["predicted"] - \
         result["quotes"]["counts"]["overlap"]["matched"]
     assert shown["counts"]["entities.spurious"] == 2 == result["entities"]["counts"]["strict"]["SPU"]
+
+
+# where the page isolates Arabic inside English (and English on the right-to-left article)
+BIDI = r"""(() => {
+  const arabic = /[\u0600-\u06FF]/;
+  const loose = [], split = [], titles = [];
+  for (const li of document.querySelectorAll("#ungrounded li, #errors li, #summary")) {
+    const walk = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!arabic.test(n.data)) { continue; }
+      const run = n.parentElement.closest("bdi");
+      if (!run || (li.id !== "summary" && run.dir !== "rtl")) { loose.push(n.data); continue; }
+      if (run.getClientRects().length !== 1) { split.push(n.data); }  // broken into pieces across lines
+    }
+  }
+  for (const el of document.querySelectorAll("#article [title]")) { titles.push(el.title); }
+  return {loose: loose, split: split, titles: titles,
+          options: Array.from(document.querySelectorAll("#system option")).map((o) => o.textContent)};
+})()"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_arabic_in_english_lines_reads_in_order(board, browser, width):
+    """Each Arabic run in the lists is isolated and laid out as one right-to-left box (its
+    wrapped lines never interleave with the English around it); in the tooltips on the
+    right-to-left article the English reads left to right and each Arabic name is isolated."""
+    browser.open(f"{board.as_uri()}#system={LLM}", width)
+    shown = browser.evaluate(BIDI)
+    assert shown["loose"] == []
+    assert shown["split"] == []
+    assert len(shown["titles"]) > 50
+    for title in shown["titles"]:
+        assert title.startswith("\u2066") and title.endswith("\u2069"), title  # LRI … PDI
+        assert not re.search("[\u0600-\u06ff]", re.sub("\u2068[^\u2066-\u2069]*\u2069", "", title[1:-1])), title
+    assert all(o.startswith("\u2068") for o in shown["options"])
 
 
 def test_page_lists_entries_and_follows_the_selected_system(small, browser):

@@ -90,3 +90,14 @@ def test_what_is_scored_states_the_rules_and_its_examples_hold(root):
     s = doc.text.index(minister.group(1))
     assert gold_index(doc).resolve(PredSpeaker(start=s, end=s + len(minister.group(1)))) == "amina-musa"
     assert any(m.text == minister.group(3) and m.label.value == "NORP" for m in doc.entities)
+
+
+def test_the_signature_shown_is_what_isnad_score_prints(root):
+    shown = re.findall(r"`(isnad:[^`]+)`", _readme(root))
+    assert shown
+    for sig in shown:
+        boot, seed = re.search(r"\|boot:(\d+)\|seed:(\d+)$", sig).groups()
+        r = CliRunner().invoke(app, ["score", str(root / "leaderboard/submissions/null/predictions.jsonl"),
+                                     "--json", "--bootstrap", boot, "--seed", seed])
+        assert r.exit_code == 0, r.output
+        assert json.loads(r.stdout)["signature"] == sig

@@ -24,7 +24,6 @@ import json
 import os
 import socket
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -35,7 +34,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from benchmark.errors import IsnadError
+from benchmark.safeio import loads_object, read_text
 from benchmark.text import split_sentences
+from benchmark.transaction import write_file
 
 from ..base import Prediction, Speaker, attribute_from_predict
 from .parsing import LabelMapper, ReplyParseError, drop_overlapping_quotes, parse_json_reply, reply_items
@@ -43,6 +44,8 @@ from .parsing import LabelMapper, ReplyParseError, drop_overlapping_quotes, pars
 PROMPTS = Path(__file__).with_name("prompts")
 DEFAULT_PROMPT = "quotes-v1"
 DEFAULT_CHUNK_CHARS = 6000
+MAX_PROMPT_BYTES = 256 * 1024
+MAX_REPLY_BYTES = 8 * 1024 * 1024  # an HTTP answer, or a cached one, over this is refused
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,7 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> Prompt:
     path = Path(name_or_path)
     if not path.suffix:
         path = PROMPTS / f"{name_or_path}.txt"
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise IsnadError(f"cannot read the prompt: {exc.strerror or exc}", file=str(path)) from None
+    raw = read_text(path, MAX_PROMPT_BYTES, "a prompt")
     first, _, rest = raw.partition("\n")
     key, sep, version = first.partition(":")
     if not sep or key.strip().lower() != "version" or not version.strip():
@@ -195,24 +195,23 @@ class OpenAIChatExtractor:
         if path is None or not path.is_file():
             return None
         try:
-            reply = json.loads(path.read_text(encoding="utf-8")).get("reply")
-        except (OSError, ValueError, AttributeError):
-            return None  # a damaged entry is asked again
+            reply = loads_object(read_text(path, MAX_REPLY_BYTES, "a cached reply", follow_symlinks=False),
+                                 str(path)).get("reply")
+        except IsnadError:
+            return None  # a damaged (or outsized, or linked) entry is asked again
         return reply if isinstance(reply, str) else None
 
     def _cache_put(self, key: str, reply: str) -> None:
         path = self._cache_path(key)
         if path is None:
             return
+        entry = json.dumps({"model": self.model, "prompt": self.prompt.version, "reply": reply}, ensure_ascii=False)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"model": self.model, "prompt": self.prompt.version, "reply": reply}, fh, ensure_ascii=False)
-            os.replace(tmp, path)
-        except OSError as exc:
+            write_file(path, entry.encode("utf-8"))
+        except (OSError, IsnadError) as exc:
             with self._lock:
-                self.warnings.append(f"cannot write the cache {path}: {exc.strerror or exc}")
+                self.warnings.append(f"cannot write the cache {path}: {getattr(exc, 'strerror', None) or exc}")
 
     # -- HTTP --------------------------------------------------------------------------
     def _post_once(self, body: bytes) -> str:
@@ -224,7 +223,7 @@ class OpenAIChatExtractor:
             self.requests += 1
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 - the user's URL
-                raw = resp.read()
+                raw = resp.read(MAX_REPLY_BYTES + 1)
         except urllib.error.HTTPError as exc:
             if exc.code == 429 or exc.code >= 500:
                 raise _Transient(f"HTTP {exc.code}", _retry_after(exc.headers)) from None
@@ -240,10 +239,12 @@ class OpenAIChatExtractor:
             raise IsnadError(f"cannot reach {self.url}: {exc.reason}") from None
         except (http.client.HTTPException, ConnectionError) as exc:
             raise _Transient(f"connection dropped: {type(exc).__name__}") from None
+        if len(raw) > MAX_REPLY_BYTES:
+            raise IsnadError(f"{self.url} answered over {MAX_REPLY_BYTES} bytes (the limit for one reply)")
         try:
             data = json.loads(raw.decode("utf-8"))
             content = data["choices"][0]["message"].get("content")
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError):
             raise IsnadError(f"{self.url} did not answer in the chat-completions format: "
                              f"{raw[:200].decode('utf-8', 'replace')!r}") from None
         return content if isinstance(content, str) else ""

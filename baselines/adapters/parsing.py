@@ -14,6 +14,7 @@ from typing import Any
 
 from benchmark.errors import IsnadError
 from benchmark.grounding import ground_document
+from benchmark.safeio import loads, read_text
 from benchmark.schema import LABELS, QUOTE_TYPES, PredictionDocument
 
 # --- tolerant JSON ------------------------------------------------------------------------
@@ -23,6 +24,7 @@ class ReplyParseError(ValueError):
     """A model reply holds no JSON object or list that can be read."""
 
 
+MAX_LABEL_MAP_BYTES = 1024 * 1024
 _FENCE = re.compile(r"```[ \t]*(?:json|JSON|javascript)?[ \t]*\n?(.*?)```", re.S)
 
 
@@ -171,16 +173,17 @@ def load_label_map(spec: str | Path | dict | None) -> dict[str, str | None]:
     else:
         raw = str(spec).strip()
         if not raw.startswith("{"):
-            path = Path(raw).expanduser()
             try:
-                raw = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise IsnadError(f"cannot read the label map: {exc}", field="--label-map") from None
+                raw = read_text(Path(raw).expanduser(), MAX_LABEL_MAP_BYTES, "a label map")
+            except IsnadError as exc:
+                raise IsnadError(f"cannot read the label map {exc.file}: {exc.message}", field="--label-map") from None
         try:
-            user = json.loads(raw)
+            user = loads(raw)
         except json.JSONDecodeError as exc:
             raise IsnadError(f"the label map is not JSON: {exc.msg} (column {exc.colno})",
                              field="--label-map") from None
+        except (ValueError, RecursionError) as exc:
+            raise IsnadError(f"the label map is not JSON: {str(exc)[:200]}", field="--label-map") from None
         if not isinstance(user, dict):
             raise IsnadError("the label map must be a JSON object {\"MODEL_LABEL\": \"PER\", ...}",
                              field="--label-map")

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from ..gold import Gold, load_gold
 from ..scoring import Scoring
 from ..transaction import JOURNAL, LOCK, commit, differs, lock, pending, recover
 from . import names
-from .submission import (MAX_PREDICTIONS_BYTES, META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size,
+from .submission import (SLUG, META_FILE, PREDICTIONS_FILE, SubmissionMeta, Track, check_size,
                          dump_meta, read_meta, slugify, submission_dir)
 
 LEADERBOARD = "leaderboard"
@@ -49,17 +48,17 @@ class Entry:
 
 def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
            given: tuple[SubmissionMeta, Path] | None = None) -> Entry:
-    from ..predictions import read_predictions
+    from .. import predictions
     from ..safeio import read_bytes
     from ..scoring import align, build_report
     from .view import system_view
 
     folder = lb / "submissions" / slug
     meta, pred_path = given if given else (read_meta(folder / META_FILE), folder / PREDICTIONS_FILE)
-    raw = read_bytes(pred_path, MAX_PREDICTIONS_BYTES, "a predictions file to submit" if given else
+    raw = read_bytes(pred_path, predictions.MAX_FILE_BYTES, predictions.WHAT if given else
                      "a submission's predictions file", follow_symlinks=given is not None)
     sha = hashlib.sha256(raw).hexdigest()
-    scoring = align(read_predictions(pred_path, gold), gold)
+    scoring = align(predictions.read_predictions(pred_path, gold), gold)
     # the submission's metadata goes into its result, so an edit to it shows in `check`
     stored = {"predictions_sha256": sha, "submission": meta.model_dump(mode="json", exclude_none=True)}
     result = None
@@ -102,7 +101,9 @@ def _slugs(lb: Path, strict: bool = True) -> list[str]:
         try:
             if not p.is_dir() or p.is_symlink():
                 raise IsnadError("not a submission folder", file=str(p))
-            submission_dir(lb.parent, p.name)  # refuses a folder name that is not a slug
+            if not SLUG.match(p.name):
+                raise IsnadError("not a submission folder: its name is no slug (lower-case a-z, 0-9 and dashes)",
+                                 file=str(p))
         except IsnadError:
             if strict:
                 raise
@@ -133,15 +134,16 @@ def _rank(entries: list[Entry]) -> None:
 
 
 def entries(lb: Path, gold: Gold, use_cache: bool = True,
-            incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None) -> list[Entry]:
+            incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None, strict: bool = True) -> list[Entry]:
     """Score every submission under ``lb/submissions``, plus ``incoming`` ones (slug → meta
     and predictions file, replacing a stored one of the same slug), and rank them. With
-    ``use_cache`` a stored result's intervals are reused when everything else in it checks."""
+    ``use_cache`` a stored result's intervals are reused when everything else in it checks;
+    without ``strict`` a stray in ``submissions/`` is left out instead of refused."""
     from ..safeio import loads_object, read_text
 
     incoming = incoming or {}
     out = []
-    for slug in sorted(set(_slugs(lb)) | set(incoming)):
+    for slug in sorted(set(_slugs(lb, strict)) | set(incoming)):
         cached = None
         res = lb / RESULTS / f"{slug}.json"
         if use_cache and res.is_file() and not res.is_symlink():
@@ -155,12 +157,13 @@ def entries(lb: Path, gold: Gold, use_cache: bool = True,
 
 
 def build_outputs(lb: Path, gold: Gold | None = None, use_cache: bool = True,
-                  incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None) -> dict[str, str]:
-    """Every generated file of the leaderboard folder ``lb``, as ``{path relative to lb: text}``."""
+                  incoming: dict[str, tuple[SubmissionMeta, Path]] | None = None, strict: bool = True) -> dict[str, str]:
+    """Every generated file of the leaderboard folder ``lb``, as ``{path relative to lb: text}``
+    (``use_cache``, ``incoming``, ``strict``: as for :func:`entries`)."""
     from .render import render_html, render_markdown
 
     gold = gold or load_gold()
-    ents = entries(lb, gold, use_cache, incoming)
+    ents = entries(lb, gold, use_cache, incoming, strict)
     out = {f"{RESULTS}/{e.slug}.json": json.dumps(e.result, ensure_ascii=False, indent=2) + "\n" for e in ents}
     out["README.md"] = render_markdown(ents, gold)
     out["index.html"] = render_html(ents, gold)
@@ -299,9 +302,11 @@ def _stored_meta(lb: Path, slugs: list[str]) -> dict[str, SubmissionMeta]:
     return {slug: read_meta(lb / "submissions" / slug / META_FILE) for slug in slugs}
 
 
-def check(root: Path, gold: Gold | None = None) -> list[str]:
+def check(root: Path, gold: Gold | None = None, baselines: Collection[str] = ()) -> list[str]:
     """Problems, each naming a file: what is committed differs from what would be generated,
-    a file that is not the leaderboard's, a link, a left-over journal, a README mark."""
+    a file that is not the leaderboard's, a link, a left-over journal, a README mark, a name
+    that reads like another's, an entry marked baseline that is not one of ``baselines``
+    (when given)."""
     lb = root / LEADERBOARD
     with _reading(lb):
         journal = pending(lb / JOURNAL)
@@ -311,11 +316,11 @@ def check(root: Path, gold: Gold | None = None) -> list[str]:
         if any("symbolic link" in p for p in problems):
             return problems  # nothing is read through a link
         try:
-            outputs = build_outputs(lb, gold, use_cache=False)
+            outputs = build_outputs(lb, gold, use_cache=False, strict=False)  # strays are reported above
         except IsnadError as exc:
             if exc.file != str(root / "README.md"):
                 raise
-            return [f"README.md: {str(exc).removeprefix(exc.file + ':')}".replace(": :", ":")]
+            return [f"README.md:{exc.line}: {exc.message}" if exc.line else f"README.md: {exc.message}"]
         problems += [f"{LEADERBOARD}/{RESULTS}/{p.name}: no such submission (stale result)" for p in _stale_results(lb, outputs)]
         for rel, content in outputs.items():
             path = root / _target(rel)
@@ -324,12 +329,13 @@ def check(root: Path, gold: Gold | None = None) -> list[str]:
                 problems.append(f"{name}: missing (run `isnad leaderboard build`)")
             elif differs(path, content.encode("utf-8")):
                 problems.append(f"{name}: differs from what the submissions generate (run `isnad leaderboard build`)")
-        for slug, meta in _stored_meta(lb, _slugs(lb)).items():
+        stored = _stored_meta(lb, _slugs(lb, strict=False))
+        for slug, meta in stored.items():
             path = lb / "submissions" / slug / META_FILE
             if differs(path, dump_meta(meta).encode("utf-8")):
                 problems.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: not as `isnad submit` writes it "
                                 "(edited by hand? submit again with --replace)")
-        problems += _name_clashes(_stored_meta(lb, _slugs(lb)))
+        problems += _name_clashes(stored, baselines)
     return problems
 
 
@@ -338,16 +344,20 @@ def _reading(lb: Path):
     """Hold the lock while checking, when it can be had (a read-only checkout cannot take it)."""
     with ExitStack() as stack:
         try:
-            stack.enter_context(lock(lb, "the leaderboard"))
+            if lb.is_dir() and not lb.is_symlink():  # a link is reported, never locked through
+                stack.enter_context(lock(lb, "the leaderboard"))
         except OSError:
             pass
         yield
 
 
-def _name_clashes(metas: dict[str, SubmissionMeta]) -> list[str]:
+def _name_clashes(metas: dict[str, SubmissionMeta], baselines: Collection[str]) -> list[str]:
     out = []
     items = sorted(metas.items())
     for i, (slug, meta) in enumerate(items):
+        if meta.baseline and baselines and slug not in baselines:
+            out.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: marked baseline, but not one of the "
+                       f"project's baselines ({', '.join(sorted(baselines))})")
         other = names.first_alike(meta.name, [(s, m.name) for s, m in items[:i]])
         if other:
             out.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: name {meta.name!r} reads like that of "
@@ -368,8 +378,10 @@ def submit(root: Path, predictions: Path, meta: SubmissionMeta, *, replace: bool
 
 def _check_names(incoming: dict[str, tuple[SubmissionMeta, Path]], stored: dict[str, SubmissionMeta],
                  baselines: Collection[str]) -> None:
-    """Refuse a name that reads like another entry's, or passes for a baseline."""
-    taken = [(s, m.name) for s, m in stored.items() if s not in incoming] + [(b, b) for b in baselines]
+    """Refuse a name that reads like another entry's, or passes for a baseline: only the
+    ``baselines`` are marked baseline (when given), and no other entry takes a baseline's
+    place, not even with ``replace``."""
+    held = set(baselines) | {s for s, m in stored.items() if m.baseline}
     for slug, (meta, _) in incoming.items():
         if meta.baseline and baselines and slug not in baselines:
             raise IsnadError(f"only the project's baselines ({', '.join(sorted(baselines))}) are marked baseline",
@@ -377,9 +389,13 @@ def _check_names(incoming: dict[str, tuple[SubmissionMeta, Path]], stored: dict[
         if not meta.baseline and names.uses_reserved_word(meta.name):
             raise IsnadError(f"the word {names.BASELINE_WORD!r} is reserved for the project's baselines; "
                              "choose a name without it", field="name")
-        others = [(s, n) for s, n in taken if s != slug] + [(s, m.name) for s, (m, _) in incoming.items() if s != slug]
-        alike = names.first_alike(meta.name, others)
-        if alike and not (meta.baseline and alike[0] == slug):
+        if not meta.baseline and slug in held:
+            raise IsnadError(f"{slug!r} is a baseline's entry: a submission cannot replace it; choose another name",
+                             field="name")
+        others = [(s, m.name) for s, m in stored.items() if s not in incoming] + [(b, b) for b in baselines] + \
+            [(s, m.name) for s, (m, _) in incoming.items()]
+        alike = names.first_alike(meta.name, [(s, n) for s, n in others if s != slug])
+        if alike:
             raise IsnadError(f"{meta.name!r} reads like the name of the entry {alike[0]!r} ({alike[1]!r}); "
                              "choose a name that reads differently", field="name")
 
@@ -387,6 +403,7 @@ def _check_names(incoming: dict[str, tuple[SubmissionMeta, Path]], stored: dict[
 def submit_many(root: Path, items: list[tuple[Path, SubmissionMeta]], *, replace: bool = False,
                 gold: Gold | None = None, baselines: Collection[str] = ()) -> list[str]:
     """:func:`submit` for several submissions at once, with a single rebuild (all or nothing)."""
+    from .. import predictions as preds
     from ..safeio import read_bytes
 
     gold = gold or load_gold()
@@ -397,12 +414,13 @@ def submit_many(root: Path, items: list[tuple[Path, SubmissionMeta]], *, replace
             slug = slugify(meta.name)
             if slug in incoming:
                 raise IsnadError(f"two submissions share the slug {slug!r}", field="name")
-            if submission_dir(root, slug).exists() and not replace:
-                raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
             check_size(predictions)
             incoming[slug] = (meta, predictions)
         _check_names(incoming, _stored_meta(lb, _slugs(lb)), baselines)
-        raw = {slug: read_bytes(path, MAX_PREDICTIONS_BYTES, "a predictions file to submit")
+        for slug in incoming:
+            if submission_dir(root, slug).exists() and not replace:
+                raise IsnadError(f"submission {slug!r} exists (use --replace to overwrite it)", field="name")
+        raw = {slug: read_bytes(path, preds.MAX_FILE_BYTES, preds.WHAT)
                for slug, (_, path) in incoming.items()}
         outputs = build_outputs(lb, gold, incoming=incoming)
         for slug, (_, path) in incoming.items():

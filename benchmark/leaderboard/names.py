@@ -29,6 +29,8 @@ def text_problem(value: str, *, newlines: bool = False) -> str | None:
     for c in value:
         if c == "\n" and newlines:
             continue
+        if 0xDC80 <= ord(c) <= 0xDCFF:  # how Python passes on a command-line byte that is not UTF-8
+            return f"holds the byte 0x{ord(c) - 0xDC00:02X}, which is not UTF-8 text"
         if unicodedata.category(c) in _FORBIDDEN:
             return f"contains control or invisible characters (U+{ord(c):04X})"
     return None

@@ -127,6 +127,13 @@ def render_markdown(entries: list, gold: Gold) -> str:
              "(paired bootstrap, p ≥ 0.05).", "", render_tables(entries)]
     if entries:
         lines += ["Signature: `" + entries[0].result["signature"] + "`", ""]
+    # each entry's own description, where the caveats of a score are stated (the page shows
+    # them under each name; the tables have no room for them)
+    described = [e for track in Track for e in sorted(entries, key=lambda e: e.rank)
+                 if e.meta.track is track and e.meta.description.strip()]
+    if described:
+        lines += ["## The systems", ""]
+        lines += [f"- **{_md(e.meta.name)}**: {_md(e.meta.description)}" for e in described] + [""]
     return "\n".join(lines)
 
 

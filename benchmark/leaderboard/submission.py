@@ -1,4 +1,4 @@
-"""A submission: its metadata file, its slug, and the limits a predictions file must keep."""
+"""A submission: its metadata file, its slug, and the checks its predictions file must pass first."""
 
 from __future__ import annotations
 
@@ -18,10 +18,9 @@ from .names import MAX_AUTHOR, MAX_AUTHORS, text_problem
 SUBMISSIONS = "leaderboard/submissions"
 META_FILE = "submission.yaml"
 PREDICTIONS_FILE = "predictions.jsonl"
-MAX_PREDICTIONS_BYTES = 20 * 1024 * 1024
 MAX_META_BYTES = 64 * 1024  # a submission.yaml: a few hundred bytes in practice
 MAX_SLUG = 64
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class Track(str, Enum):
@@ -89,14 +88,14 @@ def slugify(name: str) -> str:
     """
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:MAX_SLUG].strip("-")
-    if not slug or not _SLUG.match(slug):
+    if not slug or not SLUG.match(slug):
         raise IsnadError(f"the name {name!r} gives no slug: use Latin letters or digits in it", field="name")
     return slug
 
 
 def submission_dir(root: Path, slug: str) -> Path:
     """``leaderboard/submissions/<slug>``, refusing any slug that could leave that folder."""
-    if not _SLUG.match(slug):
+    if not SLUG.match(slug):
         raise IsnadError(f"invalid slug {slug!r}", field="slug")
     base = (root / SUBMISSIONS).resolve()
     path = (base / slug).resolve()
@@ -127,7 +126,8 @@ def dump_meta(meta: SubmissionMeta) -> str:
 
 def check_size(path: Path) -> None:
     """Refuse a predictions file that is not a regular file or is over the size bound,
-    before it is opened."""
+    before it is opened (as `validate` and `score` refuse it)."""
+    from .. import predictions
     from ..safeio import check_file
 
-    check_file(path, MAX_PREDICTIONS_BYTES, "a predictions file to submit")
+    check_file(path, predictions.MAX_FILE_BYTES, predictions.WHAT)

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from ..gold import Gold
+from ..schema import PredSpeaker
 from ..scoring import Scoring
 
 
@@ -26,6 +27,17 @@ def gold_view(gold: Gold) -> list[dict[str, Any]]:
 def _entity_status(outcome: str, same_span: bool) -> str:
     # strict scheme: COR right; INC is a wrong label on the gold span, else wrong boundaries
     return {"COR": "right", "SPU": "spurious"}.get(outcome) or ("label" if same_span else "boundary")
+
+
+def _speaker(given: PredSpeaker | None, name: str | None, text: str) -> dict[str, str | None] | None:
+    """A predicted speaker as the page shows it: what the system gave (a cluster id, the
+    document's text at its span, or its text, in the order the scorer resolves them) and the
+    name of the gold speaker it resolved to (None: to no one), or None when no speaker is given."""
+    if given is None:
+        return None
+    shown = given.cluster if given.cluster is not None else (
+        text[given.start:given.end] if given.start is not None else given.text)
+    return {"given": shown, "name": name}
 
 
 def document_view(al: Any, doc: Any) -> dict[str, Any]:
@@ -50,7 +62,7 @@ def document_view(al: Any, doc: Any) -> dict[str, Any]:
             "match": q.matching.pred[j], "gold": q.matching.pred_gold[j],
             "cue": None if cue is None else {"start": cue.start, "end": cue.end, "text": cue.text},
             "cue_status": q.cue.pred[j],
-            "speaker": None if pq.speaker is None else (names.get(cluster) if cluster else "unresolved"),
+            "speaker": _speaker(pq.speaker, names.get(cluster) if cluster else None, doc.text),
             "speaker_status": q.speaker.pred[j],
         })
     gold_entities = ["right" if o == "COR" else ("missed" if o == "MIS" else "wrong") for o in strict.gold]

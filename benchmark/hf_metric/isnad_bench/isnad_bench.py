@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from benchmark.errors import IsnadError
 from benchmark.gold import Gold
 from benchmark.gold import load_gold
+from benchmark.predictions import MAX_LINE_BYTES
+from benchmark.safeio import loads_object
 from benchmark.stats import HEADLINE
 from benchmark.schema import LABELS
 from benchmark.schema import QUOTE_TYPES
@@ -35,8 +37,15 @@ Returns:
     e.g. "quotes.overlap.f1", "attribution.end_to_end.f1", "entities.strict.f1"; with
     bootstrap, "<figure>.f1_ci" too.
 Raises:
-    ValueError, one line naming the item and the problem, for input the scorer cannot take.
+    ValueError, one line naming the item and the problem, for input the scorer cannot take;
+    also for no documents at all: with no reference there is no gold for the signature to
+    name, and every figure would be a 0/0 (0 by the scorer's rule), a score that measures nothing.
 """
+
+# what each input may be, as its error messages list it
+_FORMS = {"predictions": "a prediction document as a dict or a JSON string",
+          "references": "a document id of the bundled gold (a string), or a gold document as a dict "
+                        "(a `documents` row included) or a JSON string"}
 
 
 def _as_strings(values, name):
@@ -45,15 +54,16 @@ def _as_strings(values, name):
         return None
     if isinstance(values, (str, bytes, dict)):
         raise ValueError(f"{name} must be a list (one item per document), not a single {type(values).__name__}")
-    out = []
-    for i, v in enumerate(values):
-        if isinstance(v, dict):
-            out.append(json.dumps(v, ensure_ascii=False))
-        elif isinstance(v, str):
-            out.append(v)
-        else:
-            raise ValueError(f"{name}[{i}] is {type(v).__name__}: give a dict or a JSON string")
-    return out
+    return [_string(v, f"{name}[{i}]", name) for i, v in enumerate(values)]
+
+
+def _string(value, where, name):
+    """One item of ``name`` ("predictions" or "references") as a string: a dict as its JSON."""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"{where} is {type(value).__name__}: give {_FORMS[name]}")
 
 
 def _both(predictions, references):
@@ -63,14 +73,26 @@ def _both(predictions, references):
                          "per prediction")
 
 
+def _pairs(predictions, references):
+    """Both lists as strings, refused when one is missing or their lengths differ
+    (predictions[i] is scored against references[i])."""
+    _both(predictions, references)
+    preds, refs = _as_strings(predictions, "predictions"), _as_strings(references, "references")
+    if preds is not None and len(preds) != len(refs):
+        raise ValueError(f"predictions and references differ in length ({len(preds)} and {len(refs)}): give one "
+                         "reference per prediction (predictions[i] is the prediction for references[i])")
+    return preds, refs
+
+
 def _object(text, where):
+    """One JSON object, read by the rules of every JSON line the benchmark reads (no key given
+    twice, no NaN, at most one predictions line's size)."""
+    if len(text) > MAX_LINE_BYTES:
+        raise ValueError(f"{where}: {len(text)} characters, over the {MAX_LINE_BYTES} of one predictions line")
     try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"{where}: not valid JSON ({exc.msg} at character {exc.pos})") from None
-    if not isinstance(value, dict):
-        raise ValueError(f"{where}: a JSON {type(value).__name__}, not an object")
-    return value
+        return loads_object(text, where)
+    except IsnadError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _names(row):
@@ -129,27 +151,28 @@ class IsnadBench(evaluate.Metric):
 
     # evaluate's features are strings: dicts (as the description allows) are passed on as JSON
     def compute(self, *, predictions=None, references=None, **kwargs):
-        """Score the predictions against the references (dicts or JSON strings)."""
-        _both(predictions, references)
-        return super().compute(predictions=_as_strings(predictions, "predictions"),
-                               references=_as_strings(references, "references"), **kwargs)
+        """Score the predictions against the references (each in a form the description lists)."""
+        preds, refs = _pairs(predictions, references)
+        return super().compute(predictions=preds, references=refs, **kwargs)
 
     def add_batch(self, *, predictions=None, references=None, **kwargs):
-        """Add predictions and their references (dicts or JSON strings) to score later."""
-        _both(predictions, references)
-        return super().add_batch(predictions=_as_strings(predictions, "predictions"),
-                                 references=_as_strings(references, "references"), **kwargs)
+        """Add predictions and their references (each in a form the description lists) to score later."""
+        preds, refs = _pairs(predictions, references)
+        return super().add_batch(predictions=preds, references=refs, **kwargs)
 
     def add(self, *, prediction=None, reference=None, **kwargs):
-        """Add one prediction and its reference (a dict or a JSON string) to score later."""
+        """Add one prediction and its reference (each in a form the description lists) to score later."""
         _both(prediction, reference)
         one = {"prediction": prediction, "reference": reference}
         for key, value in one.items():
             if value is not None:
-                one[key] = _as_strings([value], key)[0]
+                one[key] = _string(value, key, key + "s")
         return super().add(prediction=one["prediction"], reference=one["reference"], **kwargs)
 
     def _compute(self, predictions, references, bootstrap=0, seed=12345):
+        if not references:
+            raise ValueError("nothing to score: no predictions and references were given (with no document "
+                             "there is no gold to score against; give at least one prediction and its reference)")
         ids, gold = _references_gold(references)
         preds = [_object(p, f"predictions[{i}]") for i, p in enumerate(predictions)]
         for i, (p, doc_id) in enumerate(zip(preds, ids)):
