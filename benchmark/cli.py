@@ -224,16 +224,14 @@ def validate_cmd(file: Path = PredictionsArgument, gold: Path = GoldOption,
 
     Spans that cannot be found are scored as false positives; --strict makes them exit 1."""
     from .gold import load_gold
-    from .grounding import ground_document
-    from .predictions import validate_predictions
+    from .scoring import read_grounded
 
     g = load_gold(gold)
-    preds = validate_predictions(file, g)
+    preds = read_grounded(file, g)
     _warn(preds.warnings)
-    n_e = sum(len(d.entities) for d in preds.documents.values())
+    n_e = sum(len(d.entity_rows) for d in preds.documents.values())
     n_q = sum(len(d.quotes) for d in preds.documents.values())
-    lost = [x for d in g.documents if d.id in preds.documents
-            for x in ground_document(d.text, preds.documents[d.id]).ungrounded()]
+    lost = [x for d in g.documents if d.id in preds.documents for x in preds.documents[d.id].ungrounded()]
     typer.echo(f"{file}: valid ({len(preds.documents)} documents, {n_e} entities, {n_q} quotes); "
                f"{len(lost)} text spans not found in their document")
     for x in lost[:5]:

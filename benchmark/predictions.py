@@ -29,11 +29,9 @@ _SHORT = 60  # longest repr of an input value quoted in a message
 @dataclass
 class Predictions:
     """A validated predictions file: one model per gold document it names (or what the
-    reader was asked to keep of it)."""
+    reader was asked to keep of it), and the warnings of the reading."""
 
     documents: dict[str, Any]
-    lines: dict[str, int]
-    source: str
     warnings: list[str] = field(default_factory=list)
 
 
@@ -147,43 +145,29 @@ def read_predictions(source: PredictionsInput, gold: Gold,
         lines[doc_id] = line
     warnings = [f"{name}: document {d.id!r} absent: scored as predicting nothing"
                 for d in gold.documents if d.id not in lines]
-    return Predictions(documents=docs, lines=lines, source=name, warnings=warnings)
-
-
-def validate_predictions(source: PredictionsInput, gold: Gold | None = None) -> Predictions:
-    """Validate a predictions file against the gold (bundled by default)."""
-    from .gold import load_gold
-
-    return read_predictions(source, gold if gold is not None else load_gold())
+    return Predictions(docs, warnings)
 
 
 def predictions_from_gold(gold: Gold, *, text_only: bool = False, speaker: str = "cluster") -> list[dict]:
     """The gold written as predictions (a perfect system): offsets, or with ``text_only``
-    the spans' texts with their occurrence. ``speaker`` is "cluster", "span" or "text"."""
+    the spans' texts with their occurrence. ``speaker`` is "cluster", "span" or "text" (a
+    quote without a speaker mention: its cluster)."""
     from .text import occurrences
 
     def span(doc: Document, s: int, e: int) -> dict:
-        if not text_only:
-            return {"start": s, "end": e}
         t = doc.text[s:e]
-        return {"text": t, "occurrence": occurrences(doc.text, t).index(s)}
+        return {"text": t, "occurrence": occurrences(doc.text, t).index(s)} if text_only else {"start": s, "end": e}
 
-    out = []
-    for doc in gold.documents:
-        quotes = []
-        for q in doc.quotes:
-            if speaker == "cluster" or q.speaker_mention is None:
-                spk: dict | None = {"cluster": q.speaker}
-            elif speaker == "span":
-                spk = {"start": q.speaker_mention.start, "end": q.speaker_mention.end}
-            else:
-                spk = {"text": q.speaker_mention.text}
-            quotes.append({**span(doc, q.start, q.end), "type": q.type.value,
-                           "cue": span(doc, q.cue.start, q.cue.end), "speaker": spk})
-        out.append({"document_id": doc.id,
-                    "entities": [{**span(doc, m.start, m.end), "label": m.label.value} for m in doc.entities],
-                    "quotes": quotes})
-    return out
+    def who(q: Any) -> dict:
+        m = q.speaker_mention
+        if speaker == "cluster" or m is None:
+            return {"cluster": q.speaker}
+        return {"start": m.start, "end": m.end} if speaker == "span" else {"text": m.text}
+
+    return [{"document_id": doc.id,
+             "entities": [{**span(doc, m.start, m.end), "label": m.label.value} for m in doc.entities],
+             "quotes": [{**span(doc, q.start, q.end), "type": q.type.value, "cue": span(doc, q.cue.start, q.cue.end),
+                         "speaker": who(q)} for q in doc.quotes]} for doc in gold.documents]
 
 
 SCHEMA_FILE = Path(__file__).with_name("prediction.schema.json")

@@ -15,7 +15,6 @@ from .grounding import GroundedDocument, ground_document
 from .metrics import DocumentAlignment, align as align_document
 from .predictions import Predictions, PredictionsInput, read_predictions
 from .report import Report, build_report, signature
-from .schema import PredictionDocument
 from .stats import HEADLINE, Stats, corpus_stats, item_tallies
 
 
@@ -55,21 +54,22 @@ def _gold(gold: Gold | str | Path | None) -> Gold:
     return gold if isinstance(gold, Gold) else load_gold(gold)
 
 
+def read_grounded(predictions: PredictionsInput, gold: Gold) -> Predictions:
+    """Read and validate predictions, keeping each document's grounding."""
+    text = {d.id: d.text for d in gold.documents}
+    return read_predictions(predictions, gold, lambda pred: ground_document(text[pred.document_id], pred))
+
+
 def align(predictions: PredictionsInput | Predictions, gold: Gold | str | Path | None = None) -> Scoring:
     """Read, ground and align predictions (a JSONL path, a list of dicts or of
     ``PredictionDocument``, or a read :class:`Predictions`) against the gold (bundled by
     default). A gold document the predictions leave out is aligned with an empty prediction."""
     g = _gold(gold)
-    text = {d.id: d.text for d in g.documents}
-
-    def grounded(pred: PredictionDocument) -> GroundedDocument:
-        return ground_document(text[pred.document_id], pred)
-
-    preds = predictions if isinstance(predictions, Predictions) else read_predictions(predictions, g, grounded)
+    preds = predictions if isinstance(predictions, Predictions) else read_grounded(predictions, g)
     docs = []
     for doc in g.documents:
         pred = preds.documents.get(doc.id, GroundedDocument(doc.id, (), ()))
-        docs.append(align_document(doc, pred if isinstance(pred, GroundedDocument) else grounded(pred)))
+        docs.append(align_document(doc, pred if isinstance(pred, GroundedDocument) else ground_document(doc.text, pred)))
     return Scoring(g, tuple(docs), corpus_stats(docs), list(preds.warnings))
 
 
