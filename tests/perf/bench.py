@@ -83,12 +83,15 @@ def corpus_scoring(n_sentences: int, runs: int) -> None:
     # Python's full cyclic collections fall on some calls and not others (each traverses
     # every object alive, both corpora's golds included): they are counted per size
     calls: dict[int, list[float]] = {1: [], 2: []}
+    without: dict[int, list[float]] = {1: [], 2: []}  # the calls no full collection fell on
     full = {1: 0, 2: 0}
     for _ in range(runs):
         for scale in (1, 2):
             before = gc.get_stats()[2]["collections"]
             calls[scale] += times_of(lambda: score(preds_of[scale], golds[scale], bootstrap=0), 1)
-            full[scale] += gc.get_stats()[2]["collections"] - before
+            n = gc.get_stats()[2]["collections"] - before
+            full[scale] += n
+            without[scale] += [] if n else calls[scale][-1:]
     times = {scale: statistics.median(c) for scale, c in calls.items()}
     gold, preds = golds[1], preds_of[1]
     report = score(preds, gold, bootstrap=0).to_dict()
@@ -127,6 +130,10 @@ def corpus_scoring(n_sentences: int, runs: int) -> None:
         f"(for reference; strict F1 equal: {strict_same}, as crowded spans differ)")
     row("all metrics, 2x corpus against 1x", f"{times[2]:.2f}s", f"{times[1]:.2f}s", f"{times[2] / times[1]:.2f}",
         f"<= 2.2 (linear; medians of {runs} calls each, with {full[2]} and {full[1]} full collections)")
+    if without[1] and without[2]:
+        a, b = statistics.median(without[1]), statistics.median(without[2])
+        row("  the same, calls without a full collection", f"{b:.2f}s", f"{a:.2f}s", f"{b / a:.2f}",
+            f"(for reference: {len(without[2])} and {len(without[1])} calls)")
 
 
 # The peak RSS of the child's own address space: Linux carries ru_maxrss across fork and exec,
