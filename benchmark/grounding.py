@@ -163,8 +163,10 @@ def _place(document_text: str, spans: list[PredSpan]) -> list[Span]:
     for i, s in enumerate(spans):
         if out[i] is None:
             listings.setdefault(s.text, []).append(i)
-    taken = bytearray(len(document_text) if listings else 0)  # 1 where a span of this kind is placed
-    for s in out if listings else ():
+    if not listings:
+        return out  # type: ignore[return-value]
+    taken = bytearray(len(document_text))  # 1 where a span of this kind is placed
+    for s in out:
         if s is not None and s.ok:
             taken[s.start:s.end] = b"\1" * (s.end - s.start)
     for text in sorted(listings, key=lambda t: (-len(t), t)):
@@ -172,7 +174,9 @@ def _place(document_text: str, spans: list[PredSpan]) -> list[Span]:
         whole = [is_whole_words(document_text, *h) for h in hits]
         chosen: list[tuple[int, int]] = []
         for h in [h for h, w in zip(hits, whole) if w] + [h for h, w in zip(hits, whole) if not w]:
-            if len(chosen) < len(listings[text]) and taken.find(1, *h) < 0:  # free (also of the chosen ones)
+            if len(chosen) == len(listings[text]):
+                break
+            if taken.find(1, *h) < 0:  # free (also of the chosen ones)
                 chosen.append(h)
                 taken[h[0]:h[1]] = b"\1" * (h[1] - h[0])
         chosen.sort()

@@ -197,7 +197,7 @@ def project(gi: GoldIndex, spans: list[tuple[int | None, int | None, str]]) -> l
     out: list[tuple | None] = [None] * len(spans)
     sentence, after = -1, -1  # tokens up to `after` are taken in the current sentence
     for s, e, label, j in sorted((s, e, lab, j) for j, (s, e, lab) in enumerate(spans) if s is not None):
-        k = max(0, bisect_right(gi.starts, s) - 1)  # the sentence, as GoldIndex.item
+        k = gi.item(s)
         if k >= len(ranges):
             continue
         if k != sentence:
@@ -248,10 +248,11 @@ def entity_pairs(gold: list[tuple[int, int]], gold_labels: list[str], pred: list
                 lambda i, j: (gold_labels[i] != pred_labels[j], gold_labels[i], pred_labels[j]))
 
 
-def align_entities(gi: GoldIndex, entities: Sequence) -> EntityAlignment:
-    """Every scheme's matching (:func:`entity_matchings`) and the seqeval chunks (:func:`project`)."""
-    pred = tuple((e.start, e.end) for e in entities)
-    labels = tuple(e.label for e in entities)
+def align_entities(gi: GoldIndex, entities: Sequence[tuple]) -> EntityAlignment:
+    """Every scheme's matching (:func:`entity_matchings`) and the seqeval chunks (:func:`project`)
+    of entity rows ``(start, end, label, ...)`` (``GroundedDocument.entity_rows``)."""
+    pred = tuple((r[0], r[1]) for r in entities)
+    labels = tuple(r[2] for r in entities)
     ranked = entity_pairs(gi.entities, gi.labels, pred, labels)
     chunks = project(gi, [(s, e, lab) for (s, e), lab in zip(pred, labels)])
     return EntityAlignment(pred, labels, *entity_matchings(gi.entities, gi.labels, pred, labels, ranked),
@@ -351,5 +352,5 @@ def align(doc: Document, pred: GroundedDocument) -> DocumentAlignment:
         (gs, ge), (ps, pe) = gi.quotes[i], quotes[j]
         return not (ps < ge and gs < pe), ps, pe
 
-    return DocumentAlignment(doc, pred, align_entities(gi, pred.entities), align_quotes(gi, pred.quotes),
+    return DocumentAlignment(doc, pred, align_entities(gi, pred.entity_rows), align_quotes(gi, pred.quotes),
                              overlap_matching(gi.cues, cues, by_quote)[1])

@@ -269,12 +269,3 @@ def test_every_lexicon_file_says_where_its_entries_come_from():
         head = (resources.files("baselines") / "lexicons" / name).read_text(encoding="utf-8").splitlines()[:12]
         assert head and head[0].startswith("#")
         assert any("Source" in line or "source" in line for line in head if line.startswith("#")), name
-
-
-@pytest.mark.parametrize("module", ["arabic", "entities", "quotes", "registry", "supervised", "lexicon"])
-def test_the_documented_examples_hold(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(f"baselines.{module}"))
-    assert result.failed == 0 and result.attempted > 0

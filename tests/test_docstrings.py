@@ -1,4 +1,4 @@
-"""The examples in the benchmark's docstrings hold (the baselines' are checked in test_baselines)."""
+"""The examples in the docstrings of the benchmark and the baselines hold."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "benchmark").rglob("*.py")
-                 if ">>>" in p.read_text(encoding="utf-8"))
+MODULES = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts) for part in ("benchmark", "baselines")
+                 for p in (ROOT / part).rglob("*.py") if ">>>" in p.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -58,7 +58,7 @@ def _score(lb: Path, slug: str, gold: Gold, cached: dict[str, Any] | None,
     raw = read_bytes(pred_path, predictions.MAX_FILE_BYTES, predictions.WHAT if given else
                      "a submission's predictions file", follow_symlinks=given is not None)
     sha = hashlib.sha256(raw).hexdigest()
-    scoring = align(predictions.read_predictions(pred_path, gold), gold)
+    scoring = align(pred_path, gold)  # read and grounded document by document
     # the submission's metadata goes into its result, so an edit to it shows in `check`
     stored = {"predictions_sha256": sha, "submission": meta.model_dump(mode="json", exclude_none=True)}
     result = None
