@@ -125,9 +125,10 @@ def loads(text: str) -> Any:
     return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
 
 
-def loads_object(text: str, file: str, line: int | None = None) -> dict[str, Any]:
+def loads_object(text: str, file: str, line: int | None = None, *, hint: str = "") -> dict[str, Any]:
     """One JSON object (a line of a JSON Lines file, or a whole JSON file); anything else,
-    ``null`` included, is an IsnadError naming the file and line."""
+    ``null`` included, is an IsnadError naming the file and line (``hint`` ends the message
+    of a value that is no object)."""
     try:
         value = loads(text)
     except json.JSONDecodeError as exc:
@@ -138,7 +139,7 @@ def loads_object(text: str, file: str, line: int | None = None) -> dict[str, Any
         raise IsnadError(f"bad JSON: {str(exc)[:200]}", file=file, line=line) from None
     if not isinstance(value, dict):
         got = "null" if value is None else type(value).__name__
-        raise IsnadError(f"expected a JSON object, got {got}", file=file, line=line)
+        raise IsnadError(f"expected a JSON object, got {got}{hint}", file=file, line=line)
     return value
 
 
@@ -165,14 +166,14 @@ def jsonl_objects(data: bytes, file: str, what: str, line_limit: int) -> list[tu
         if "\0" in text:
             raise IsnadError(f"NUL byte at column {text.index(chr(0)) + 1} ({what} is UTF-8 JSON text)",
                              file=file, line=n)
+        # a line that parses and starts with "[" is an array
+        array = " (JSONL: one object a line, not an array)" if text.lstrip().startswith("[") else ""
         try:
-            obj = loads_object(text, file, n)
+            obj = loads_object(text, file, n, hint=array)
         except IsnadError as exc:
             if text.strip() in ("[", "{"):  # a pretty-printed file
-                exc = IsnadError(f"{exc.message} (JSONL: one whole JSON object a line)", file=file, line=n)
-            elif exc.message == "expected a JSON object, got list":
-                exc = IsnadError(f"{exc.message} (JSONL: one object a line, not an array)", file=file, line=n)
-            raise exc from None
+                raise IsnadError(f"{exc.message} (JSONL: one whole JSON object a line)", file=file, line=n) from None
+            raise
         out.append((n, obj))
     return out
 

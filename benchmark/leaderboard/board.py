@@ -351,11 +351,16 @@ def _reading(lb: Path):
         yield
 
 
+def _false_baseline(slug: str, meta: SubmissionMeta, baselines: Collection[str]) -> bool:
+    """An entry marked baseline that is not one of the project's ``baselines`` (when given)."""
+    return bool(meta.baseline and baselines and slug not in baselines)
+
+
 def _name_clashes(metas: dict[str, SubmissionMeta], baselines: Collection[str]) -> list[str]:
     out = []
     items = sorted(metas.items())
     for i, (slug, meta) in enumerate(items):
-        if meta.baseline and baselines and slug not in baselines:
+        if _false_baseline(slug, meta, baselines):
             out.append(f"{LEADERBOARD}/submissions/{slug}/{META_FILE}: marked baseline, but not one of the "
                        f"project's baselines ({', '.join(sorted(baselines))})")
         other = names.first_alike(meta.name, [(s, m.name) for s, m in items[:i]])
@@ -383,7 +388,7 @@ def _check_names(incoming: dict[str, tuple[SubmissionMeta, Path]], stored: dict[
     place, not even with ``replace``."""
     held = set(baselines) | {s for s, m in stored.items() if m.baseline}
     for slug, (meta, _) in incoming.items():
-        if meta.baseline and baselines and slug not in baselines:
+        if _false_baseline(slug, meta, baselines):
             raise IsnadError(f"only the project's baselines ({', '.join(sorted(baselines))}) are marked baseline",
                              field="baseline")
         if not meta.baseline and names.uses_reserved_word(meta.name):
