@@ -335,7 +335,7 @@ class _Reader:
             return None
         lo = max(self.doc.sentence_start(c), c - 2 - _AUXILIARY_REACH)
         for a in range(c - 3, lo - 1, -1):
-            if toks[a].stem_set() & _KANA:
+            if not toks[a].stems.isdisjoint(_KANA):
                 subject = self.subject_after(a + 1, hit.cue)
                 if subject is None:
                     return None
@@ -354,11 +354,12 @@ class _Reader:
     def overt_subject(self, k: int, hit: CueHit) -> bool:
         """A noun right after the finite verb that the rules cannot read: a subject is there,
         so the verb's subject is not dropped (no speaker rather than the previous one)."""
-        if k >= self.doc.sentence_end(k) or "obj" in hit.cue.frames:
+        end = self.doc.sentence_end(k)
+        if k >= end or "obj" in hit.cue.frames:
             return False
         t = self.toks[k]
         return k not in self.doc.mention_at and _name_like(t) and not t.norm.startswith("ال") \
-            and not t.norm.endswith(_ENCLITICS) and not self._boundary(k, self.doc.sentence_end(k))
+            and not t.norm.endswith(_ENCLITICS) and not self._boundary(k, end)
 
     def speaker(self, hit: CueHit, k: int) -> tuple[dict | None, int]:
         """The speaker of the cue ``hit`` whose subject would start at token ``k``, and the
@@ -518,10 +519,10 @@ class CueRulesBaseline:
         medium = rd.subject_after(k, hit.cue)
         j = medium[1] if medium is not None else k
         while j < limit:
-            if rd.after_quoted_name(j) > j:
-                j = rd.after_quoted_name(j)
+            if (n := rd.after_quoted_name(j)) > j:
+                j = n
             elif toks[j].text in _COMMAS or toks[j].norm in _ADVERBIALS or \
-                    (j > k and doc.mention_at.get(j) is not None and doc.mention_at[j].label == "NORP"):
+                    (j > k and (m := doc.mention_at.get(j)) is not None and m.label == "NORP"):
                 j += 1
             else:
                 break

@@ -145,6 +145,12 @@ def test_continuations_and_participles_share_the_subject():
 
 
 # -- content -------------------------------------------------------------------------------
+def test_a_verb_repeated_after_its_subject_reports_once_with_the_second_occurrence():
+    text = "وأكد رئيس البرلمان سامي الخطيب أكد على أهمية الحوار بين الأحزاب."
+    assert _quotes(text) == [("أهمية الحوار بين الأحزاب", "indirect", "أكد", "سامي الخطيب")]
+    assert text.index("أكد على") == get_baseline("cue-rules").predict("d", text)["quotes"][0]["cue"]["start"]
+
+
 def test_a_cue_with_a_conjunction_after_a_quotation_opens_a_new_clause():
     text = 'قال الوزير كمال منصور: "نحن هنا من أجل السلام"، ودعا المعارضة إلى الحوار.'
     assert _quotes(text) == [("نحن هنا من أجل السلام", "direct", "قال", "كمال منصور"),
