@@ -359,11 +359,18 @@ class SupervisedBaseline:
         self.sentences_path = str(sentences_path) if sentences_path is not None else None
         self.k = k
         self._rows: list[dict] | None = None
+        self._texts: dict[str, str] | None = None
 
     def rows(self) -> list[dict]:
         if self._rows is None:
             self._rows = load_sentence_rows(self.sentences_path)
         return self._rows
+
+    def texts(self) -> dict[str, str]:
+        """The training documents' texts (read once, as the rows are)."""
+        if self._texts is None:
+            self._texts = load_document_texts(self.sentences_path)
+        return self._texts
 
     def _own_rows(self, text: str) -> list[dict] | None:
         """The training rows of the document whose text this is (None when not a training document)."""
@@ -378,8 +385,7 @@ class SupervisedBaseline:
     def predict(self, document_id: str, text: str) -> Prediction:
         own = self._own_rows(text)
         if own is not None:
-            return cross_validated_predictions(own, text, document_id, self.k, self.rows(),
-                                               load_document_texts(self.sentences_path)).prediction
+            return cross_validated_predictions(own, text, document_id, self.k, self.rows(), self.texts()).prediction
         return predict_text(_full_model(self.sentences_path), document_id, text)
 
     def attribute(self, document_id: str, text: str, quotes: list[dict]) -> list[Speaker]:
